@@ -1,0 +1,75 @@
+# Game Djinn — every target installs what it needs first. Run `make help` for the list.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_DATA := $(CURDIR)/.test-data
+PYTEST := $(PY) -m pytest
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test test-embedded test-production test-browser browser-deps lint format migrations-check bench mcp worker beat clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-dev.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Game Djinn needs Python 3.11 or newer"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
+	@touch $@
+
+install: $(STAMP) ## Create .venv from the lock files (idempotent)
+
+run: install ## Start Game Djinn on http://localhost:8000 (embedded: SQLite, in-process worker)
+	$(PY) manage.py serve
+
+demo: install ## Start Game Djinn with a local demo Steam server and a 200-game demo library
+	$(PY) manage.py demo
+
+mcp: install ## Run the MCP server over stdio
+	$(PY) manage.py runmcp
+
+worker: install ## Production: a Celery worker (needs REDIS_URL)
+	$(VENV)/bin/celery -A gamedjinn worker --loglevel=info
+
+beat: install ## Production: Celery beat with the database scheduler (needs REDIS_URL)
+	$(VENV)/bin/celery -A gamedjinn beat --loglevel=info
+
+lint: install ## ruff check + format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install ## Fail if models and migrations disagree
+	DATA_DIR=$(TEST_DATA) $(PY) manage.py makemigrations --check --dry-run
+
+browser-deps: ## Install Debian's Chromium for the browser tests (needs root)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'"; exit 1; fi; fi
+
+# The embedded pass: SQLite, locmem cache, in-memory channel layer — what `make run` uses.
+test-embedded: install
+	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/embedded $(PYTEST) -m "not bench and not browser" $(PYTEST_ARGS)
+
+# The production pass: PostgreSQL + Redis (cache, channel layer, broker), when DATABASE_URL/REDIS_URL are set.
+test-production: install
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
+	  echo "test-production: DATABASE_URL and REDIS_URL not set; skipped (.ci/run sets them)"; \
+	else DATA_DIR=$(TEST_DATA)/production $(PYTEST) -m "not bench and not browser" $(PYTEST_ARGS); fi
+
+test-browser: install browser-deps ## Playwright tests in Debian's Chromium
+	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/browser DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser $(PYTEST_ARGS)
+
+test: lint migrations-check test-embedded test-production test-browser ## Lint, then the whole suite on SQLite, on PostgreSQL+Redis (if configured) and in a browser
+
+bench: install ## Benchmarks; writes docs/benchmarks.md
+	DATA_DIR=$(TEST_DATA)/bench $(PY) -m benchmarks
+
+clean: ## Remove the virtualenv and test data (keeps ./data)
+	rm -rf $(VENV) $(TEST_DATA)

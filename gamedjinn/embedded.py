@@ -1,0 +1,57 @@
+"""The embedded mode's background work: a Celery worker and beat inside the web process.
+
+With no REDIS_URL the broker is Kombu's in-memory transport, which only works inside one process, so
+the worker and beat run here as threads. The SyncRun rows stay the truth: runs that were queued or
+running when the process stopped are re-enqueued on the next start (libraries.services.recovery).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from celery import signals
+from celery.beat import EmbeddedService
+from celery.worker import WorkController
+
+from gamedjinn.celery import app
+
+logger = logging.getLogger(__name__)
+
+
+class _ThreadWorker(WorkController):
+    """A worker without the process-level parts of `celery worker` (signal handlers, banner)."""
+
+    def on_consumer_ready(self, consumer) -> None:
+        signals.worker_ready.send(sender=consumer)
+
+
+class EmbeddedCelery:
+    def __init__(self, *, concurrency: int = 2, beat: bool = True) -> None:
+        self.worker = _ThreadWorker(
+            app=app,
+            pool_cls="threads",
+            concurrency=concurrency,
+            hostname="embedded@localhost",
+            without_heartbeat=True,
+            without_mingle=True,
+            without_gossip=True,
+            quiet=True,
+        )
+        self.beat = (
+            EmbeddedService(app, thread=True, scheduler_cls=app.conf.beat_scheduler)
+            if beat
+            else None
+        )
+        self._thread = threading.Thread(target=self.worker.start, name="celery-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        if self.beat is not None:
+            self.beat.start()
+        logger.info("Embedded Celery worker and beat started")
+
+    def stop(self) -> None:
+        if self.beat is not None:
+            self.beat.stop()
+        self.worker.stop(in_sighandler=False)

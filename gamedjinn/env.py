@@ -1,0 +1,127 @@
+"""Typed readers for environment variables.
+
+Every setting comes from the environment. A bad value stops start-up with a message that names the
+variable, because a typo silently replaced by a default is the hardest kind of misconfiguration to find.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off"}
+
+
+class RateLimit(NamedTuple):
+    requests: int
+    seconds: int
+
+
+def _raw(name: str) -> str | None:
+    """The value of NAME, or of the file named by NAME_FILE (Docker secrets)."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        try:
+            return Path(file_path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={file_path!r} cannot be read: {exc}") from exc
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str = "") -> str:
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in TRUE_VALUES:
+        return True
+    if lowered in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use true or false.")
+
+
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name}={number} is above the maximum of {maximum}.")
+    return number
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
+    return number
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = env_str(name, default)
+    normalized = value.lower()
+    if normalized not in choices:
+        options = ", ".join(sorted(choices))
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {options}.")
+    return normalized
+
+
+def env_rate_limit(name: str, default: str) -> RateLimit:
+    """Parse 'REQUESTS/SECONDS', e.g. '100/300' for one hundred requests per five minutes."""
+    value = env_str(name, default)
+    requests, sep, seconds = value.partition("/")
+    try:
+        if not sep:
+            raise ValueError
+        limit = RateLimit(int(requests), int(seconds))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate limit; write REQUESTS/SECONDS, e.g. 100/300."
+        ) from None
+    if limit.requests < 1 or limit.seconds < 1:
+        raise ImproperlyConfigured(f"{name}={value!r} must have at least 1 request per 1 second.")
+    return limit
+
+
+def env_url(name: str, default: str, *, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    value = env_str(name, default)
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        allowed = " or ".join(schemes)
+        raise ImproperlyConfigured(f"{name}={value!r} is not a valid {allowed} URL.")
+    return value.rstrip("/")

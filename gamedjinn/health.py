@@ -1,0 +1,81 @@
+"""Dependency checks behind /health: the database, the cache, the broker and worker, migrations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+WORKER_HEARTBEAT_KEY = "health:worker-heartbeat"
+WORKER_STALE_AFTER_SECONDS = 180
+
+
+def record_worker_heartbeat() -> None:
+    cache.set(WORKER_HEARTBEAT_KEY, time.time(), timeout=WORKER_STALE_AFTER_SECONDS * 2)
+
+
+def check_database() -> str:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def check_cache() -> str:
+    cache.set("health:probe", "1", timeout=10)
+    if cache.get("health:probe") != "1":
+        raise RuntimeError("cache did not return what was written")
+    return "ok"
+
+
+def check_broker() -> str:
+    if settings.EMBEDDED_MODE:
+        return "ok (in-process)"
+    from gamedjinn.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+def check_worker() -> str:
+    beat = cache.get(WORKER_HEARTBEAT_KEY)
+    if beat is None:
+        raise RuntimeError("no worker heartbeat yet; is the worker running?")
+    age = time.time() - float(beat)
+    if age > WORKER_STALE_AFTER_SECONDS:
+        raise RuntimeError(f"last worker heartbeat {int(age)} s ago")
+    return f"ok ({int(age)} s ago)"
+
+
+def check_migrations() -> str:
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise RuntimeError(f"{len(pending)} migration(s) not applied; run manage.py migrate")
+    return "ok"
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "worker": check_worker,
+    "migrations": check_migrations,
+}
+
+
+def run_checks() -> tuple[bool, dict[str, dict[str, str]]]:
+    """Run every check; never raise. Returns (all_ok, {name: {"status": ..., "detail": ...}})."""
+    results: dict[str, dict[str, str]] = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        try:
+            results[name] = {"status": "ok", "detail": check()}
+        except Exception as exc:  # a health check must report, not crash
+            healthy = False
+            results[name] = {"status": "error", "detail": str(exc)[:200]}
+    return healthy, results

@@ -1,0 +1,50 @@
+"""Log formatting and the redaction every log line passes through."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+# Query parameters and headers that carry secrets in the APIs we talk to.
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(key=)[^&\s\"']+"),
+    re.compile(r"(?i)(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
+    re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:bearer\s+)?)[^\s\"',}]+"),
+    re.compile(r"(?i)(password[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1***", text)
+    return text
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Rewrites each record's final message so no API key or password reaches a log sink."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            if redact(str(exc)) != str(exc):
+                record.exc_info = None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text or record.exc_info:
+            payload["exc"] = record.exc_text or self.formatException(record.exc_info)
+        return json.dumps(payload, ensure_ascii=False)

@@ -1,0 +1,293 @@
+"""Game Djinn settings: the only settings module, configured from the environment alone.
+
+See README.md for every variable. Unset DATABASE_URL/REDIS_URL selects the embedded mode (SQLite,
+in-memory channel layer, in-process Celery worker and beat); setting them selects production mode.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from gamedjinn import secrets_store
+from gamedjinn.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_rate_limit,
+    env_str,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = secrets_store.secret_key(env_str("SECRET_KEY") or None, DATA_DIR)
+FIELD_ENCRYPTION_KEYS = secrets_store.field_encryption_keys(
+    env_list("FIELD_ENCRYPTION_KEYS"), DATA_DIR
+)
+
+WEB_PORT = env_int("WEB_PORT", 8000, minimum=1, maximum=65535)
+MCP_PORT = env_int("MCP_PORT", 8080, minimum=1, maximum=65535)
+PUBLIC_URL = env_url("PUBLIC_URL", f"http://localhost:{WEB_PORT}")
+_public = urlsplit(PUBLIC_URL)
+PUBLIC_HOST = _public.hostname or "localhost"
+PUBLIC_ORIGIN = f"{_public.scheme}://{_public.netloc}"
+PUBLIC_IS_HTTPS = _public.scheme == "https"
+
+ALLOWED_HOSTS = sorted(
+    {PUBLIC_HOST, "localhost", "127.0.0.1", "[::1]", *env_list("EXTRA_ALLOWED_HOSTS")}
+)
+CSRF_TRUSTED_ORIGINS = [PUBLIC_ORIGIN]
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "django_celery_beat",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "gamedjinn",
+    "platforms",
+    "libraries",
+    "games",
+    "assistant",
+    "mcp_bridge",
+]
+
+AUTH_REMOTE_USER_HEADER = env_str("AUTH_REMOTE_USER_HEADER")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *(["gamedjinn.auth.TrustedHeaderMiddleware"] if AUTH_REMOTE_USER_HEADER else []),
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "gamedjinn.urls"
+ASGI_APPLICATION = "gamedjinn.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gamedjinn.context_processors.app",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    try:
+        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    if _db["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
+else:
+    _db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "gamedjinn.sqlite3",
+    }
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the worker writes; IMMEDIATE avoids the
+    # "database is locked" upgrade deadlock when two writers start a transaction at once.
+    _db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db["TEST"] = {"NAME": str(DATA_DIR / "test_gamedjinn.sqlite3")}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: cache, channel layer, Celery broker ------------------------------------------------
+REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+EMBEDDED_MODE = not REDIS_URL
+CACHE_TTL = env_int("CACHE_TTL", 300, minimum=0)
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "TIMEOUT": CACHE_TTL,
+            "KEY_PREFIX": "gamedjinn",
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "gamedjinn"},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": CACHE_TTL,
+        }
+    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Celery --------------------------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=30)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60 if CELERY_TASK_TIME_LIMIT > 90 else None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+SYNC_SCHEDULER_INTERVAL_SECONDS = env_int("SYNC_SCHEDULER_INTERVAL_SECONDS", 300, minimum=30)
+CELERY_BEAT_SCHEDULE = {
+    "enqueue-due-syncs": {
+        "task": "libraries.tasks.enqueue_due_syncs",
+        "schedule": SYNC_SCHEDULER_INTERVAL_SECONDS,
+        # A backlog of scheduler ticks is worthless; drop one that could not run before the next.
+        "options": {"expires": max(SYNC_SCHEDULER_INTERVAL_SECONDS - 30, 15)},
+    },
+    "heartbeat": {
+        "task": "gamedjinn.tasks.heartbeat",
+        "schedule": 60,
+        "options": {"expires": 50},
+    },
+}
+
+# --- Auth ------------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "gamedjinn.auth.ClosedSignupAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = True
+ADMIN_EMAIL = env_str("ADMIN_EMAIL")
+ADMIN_PASSWORD = env_str("ADMIN_PASSWORD")
+ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
+
+# --- Security ----------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PUBLIC_IS_HTTPS
+CSRF_COOKIE_SECURE = PUBLIC_IS_HTTPS
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PUBLIC_IS_HTTPS:
+    # TLS ends at the reverse proxy in front of us; it tells us the original scheme.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+else:
+    # Plain HTTP on a home LAN is a deliberate choice here: HTTPS-only settings would lock the user out.
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+
+# --- Static files and i18n ----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Platforms -------------------------------------------------------------------------------------------
+STEAM_API_KEY = env_str("STEAM_API_KEY")
+STEAM_API_URL = env_url("STEAM_API_URL", "https://api.steampowered.com")
+STEAM_STORE_URL = env_url("STEAM_STORE_URL", "https://store.steampowered.com")
+STEAM_API_RATE_LIMIT = env_rate_limit("STEAM_API_RATE_LIMIT", "100/300")
+STEAM_STORE_RATE_LIMIT = env_rate_limit("STEAM_STORE_RATE_LIMIT", "200/300")
+STEAM_HTTP_TIMEOUT = env_float("STEAM_HTTP_TIMEOUT", 10.0, minimum=0.1)
+METADATA_STALE_DAYS = env_int("METADATA_STALE_DAYS", 30, minimum=1)
+
+# --- MCP and assistant ------------------------------------------------------------------------------------
+MCP_API_KEY = env_str("MCP_API_KEY")
+OLLAMA_URL = env_url("OLLAMA_URL", "http://127.0.0.1:11434")
+OLLAMA_MODEL = env_str("OLLAMA_MODEL", "qwen3:8b")
+OLLAMA_TIMEOUT = env_float("OLLAMA_TIMEOUT", 120.0, minimum=1.0)
+
+# --- Logging ------------------------------------------------------------------------------------------------
+LOG_LEVEL = env_choice(
+    "LOG_LEVEL", "info", {"debug", "info", "warning", "error", "critical"}
+).upper()
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", {"text", "json"})
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "gamedjinn.logging.RedactSecretsFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "gamedjinn.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+    },
+}
+logging.captureWarnings(True)

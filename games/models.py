@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from games.ratings import ESRB_CHOICES, PEGI_CHOICES
+from games.titles import normalize_title, sort_title
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A store feature tag: Single-player, Online Co-op, Steam Achievements, …"""
+
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Game(models.Model):
+    """One real-world title, whatever store it was bought on."""
+
+    class Type(models.TextChoices):
+        GAME = "game"
+        DLC = "dlc"
+        DEMO = "demo"
+        MOD = "mod"
+        OTHER = "other"
+
+    class MetadataStatus(models.TextChoices):
+        PENDING = "pending", "Not fetched yet"
+        FETCHED = "fetched", "From the store"
+        UNAVAILABLE = "unavailable", "No store data"
+
+    title = models.CharField(max_length=300)
+    normalized_title = models.CharField(max_length=300, db_index=True, editable=False)
+    sort_title = models.CharField(max_length=300, db_index=True, editable=False)
+    game_type = models.CharField(max_length=8, choices=Type.choices, default=Type.GAME)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dlcs",
+        help_text="The base game of a DLC.",
+    )
+    description = models.TextField(blank=True)
+    genres = models.ManyToManyField(Genre, blank=True, related_name="games")
+    categories = models.ManyToManyField(Category, blank=True, related_name="games")
+    developers = models.JSONField(default=list, blank=True)
+    publishers = models.JSONField(default=list, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    release_date_text = models.CharField(max_length=64, blank=True)
+    esrb_rating = models.CharField(max_length=4, choices=ESRB_CHOICES, blank=True, db_index=True)
+    esrb_descriptors = models.JSONField(default=list, blank=True)
+    pegi_rating = models.CharField(max_length=2, choices=PEGI_CHOICES, blank=True)
+    required_age = models.PositiveSmallIntegerField(default=0)
+    content_descriptor_ids = models.JSONField(default=list, blank=True)
+    content_descriptor_notes = models.TextField(blank=True)
+    metacritic_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    metacritic_url = models.URLField(max_length=500, blank=True)
+    cover_url = models.URLField(max_length=500, blank=True)
+    header_url = models.URLField(max_length=500, blank=True)
+    capsule_url = models.URLField(max_length=500, blank=True)
+    background_url = models.URLField(max_length=500, blank=True)
+    screenshots = models.JSONField(default=list, blank=True)
+    os_platforms = models.JSONField(default=list, blank=True)
+    is_free = models.BooleanField(default=False)
+    website = models.URLField(max_length=500, blank=True)
+    metadata_status = models.CharField(
+        max_length=12, choices=MetadataStatus.choices, default=MetadataStatus.PENDING, db_index=True
+    )
+    metadata_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_title", "id"]
+        indexes = [models.Index(fields=["sort_title", "id"], name="game_sort_keyset")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(metacritic_score__isnull=True) | Q(metacritic_score__lte=100),
+                name="metacritic_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.normalized_title = normalize_title(self.title)
+        self.sort_title = sort_title(self.title)
+        super().save(*args, **kwargs)
+
+
+class Release(models.Model):
+    """A game's identity on one store (Steam appid 620 → Portal 2), with the store's raw payload."""
+
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.PROTECT, related_name="releases"
+    )
+    external_id = models.CharField(max_length=64)
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="releases")
+    store_name = models.CharField(max_length=300, blank=True, help_text="The name the store uses.")
+    icon_url = models.URLField(max_length=500, blank=True)
+    has_stats = models.BooleanField(
+        default=False, help_text="The store reports achievements or stats."
+    )
+    raw = models.JSONField(
+        default=dict, blank=True, help_text="The store's metadata payload as received."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "external_id"], name="one_release_per_store_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_name or self.external_id} on {self.platform_id}"
+
+    @property
+    def store_url(self) -> str:
+        if self.platform.code == "steam":
+            return f"https://store.steampowered.com/app/{self.external_id}/"
+        return ""
+
+
+class Achievement(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="achievements")
+    api_name = models.CharField(max_length=200)
+    display_name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    hidden = models.BooleanField(default=False)
+    icon_url = models.URLField(max_length=500, blank=True)
+    icon_gray_url = models.URLField(max_length=500, blank=True)
+    global_percent = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["release", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "api_name"], name="one_achievement_per_api_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class UnlockedAchievement(models.Model):
+    library = models.ForeignKey(
+        "libraries.Library", on_delete=models.CASCADE, related_name="unlocks"
+    )
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="unlocks")
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library", "achievement"], name="one_unlock_per_library"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} unlocked in {self.library_id}"
+
+
+class Match(models.Model):
+    """Why two releases are treated as the same game. Recorded for every merge so it can be undone."""
+
+    class Method(models.TextChoices):
+        MANUAL = "manual"
+        EXACT_TITLE = "exact_title"
+        NORMALIZED_TITLE = "normalized_title"
+        FUZZY_TITLE = "fuzzy_title"
+        STORE_LINK = "store_link"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="matches")
+    matched_release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="matched_by"
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    confidence = models.FloatField(default=1.0)
+    verified = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "matches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "matched_release"], name="one_match_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(release=models.F("matched_release")), name="match_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=1), name="confidence_0_to_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release} = {self.matched_release} ({self.method})"
+
+
+class Collection(models.Model):
+    """A smart collection: stored rules, re-evaluated whenever it is read."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections"
+    )
+    name = models.CharField(max_length=100)
+    rules = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="unique_collection_name_per_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,52 @@
+"""The test cast and shared fixtures.
+
+Alice is the admin who owns a Steam library, Bob is a second household member with his own library,
+Charlie is a signed-in user who owns nothing (and must see nothing of the others').
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import LibraryFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(
+        username="alice", email="alice@example.com", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", email="charlie@example.com")
+
+
+@pytest.fixture
+def alice_library(alice):
+    return LibraryFactory(owner=alice, display_name="Alice on Steam")
+
+
+@pytest.fixture
+def bob_library(bob):
+    return LibraryFactory(owner=bob, display_name="Bob on Steam")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
