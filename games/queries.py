@@ -1,0 +1,336 @@
+"""Read-side queries over a user's library: the one implementation behind the pages, the REST API,
+the MCP tools and the assistant.
+
+Every function starts from `visible_entries(user)`, which applies the user's content-rating cap, so
+no caller can forget it: a child's account never sees a game above its cap, nor an unrated one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from gamedjinn.models import profile_for
+from games.models import Achievement, Game, UnlockedAchievement
+from games.ratings import esrb_at_or_below
+from games.search import filter_games_by_title
+from libraries.models import LibraryGame
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+class InvalidFilter(ValueError):
+    """A filter value the user can fix; the message names the field."""
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    """What the library page, `search_games` and exports filter by. Empty values mean 'any'."""
+
+    q: str = ""
+    platform: str = ""
+    library_id: int | None = None
+    genre: str = ""
+    status: str = ""
+    esrb_max: str = ""
+    metacritic_min: int | None = None
+    metacritic_max: int | None = None
+    playtime_min: int | None = None
+    playtime_max: int | None = None
+    played: bool | None = None
+    released_after: date | None = None
+    released_before: date | None = None
+    include_hidden: bool = False
+    sort: str = "title"
+
+    def validated(self) -> LibraryFilters:
+        if self.sort not in SORTS:
+            raise InvalidFilter(f"sort must be one of: {', '.join(SORTS)}.")
+        if self.status and self.status not in LibraryGame.Status.values:
+            raise InvalidFilter(f"status must be one of: {', '.join(LibraryGame.Status.values)}.")
+        if self.esrb_max:
+            try:
+                esrb_at_or_below(self.esrb_max)
+            except ValueError as exc:
+                raise InvalidFilter(f"esrb_max: {exc}") from None
+        for name in ("metacritic_min", "metacritic_max"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                raise InvalidFilter(f"{name} must be between 0 and 100.")
+        for name in ("playtime_min", "playtime_max"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise InvalidFilter(f"{name} must not be negative.")
+        return replace(self, q=" ".join(self.q.split())[:200])
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# name → (expression to order by, value standing in for NULL, its field type, descending?).
+# The explicit field type matters: a PositiveSmallIntegerField lookup with -1 is an empty result.
+SORTS: dict[str, tuple[Any, Any, Any, bool]] = {
+    "title": (F("release__game__sort_title"), "", CharField(), False),
+    "playtime": (F("playtime_minutes"), 0, IntegerField(), True),
+    "last_played": (F("last_played_at"), _EPOCH, DateTimeField(), True),
+    "metacritic": (F("release__game__metacritic_score"), -1, IntegerField(), True),
+    "release_date": (F("release__game__release_date"), date(1, 1, 1), DateField(), True),
+    "added": (F("added_at"), _EPOCH, DateTimeField(), True),
+}
+
+
+def visible_entries(user) -> QuerySet[LibraryGame]:
+    """The user's owned copies that they may see: their own libraries, present, within their cap."""
+    entries = LibraryGame.objects.filter(library__owner=user, removed_at=None)
+    cap = profile_for(user).esrb_cap
+    if cap:
+        entries = entries.filter(release__game__esrb_rating__in=esrb_at_or_below(cap))
+    return entries
+
+
+def visible_games(user) -> QuerySet[Game]:
+    """Games the user owns at least one visible copy of."""
+    return Game.objects.filter(pk__in=visible_entries(user).values("release__game_id"))
+
+
+def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
+    filters = filters.validated()
+    entries = visible_entries(user)
+    if not filters.include_hidden:
+        entries = entries.filter(hidden=False)
+    if filters.q:
+        entries = filter_games_by_title(entries, filters.q, game_path="release__game__")
+    if filters.platform:
+        entries = entries.filter(library__platform__code=filters.platform)
+    if filters.library_id is not None:
+        entries = entries.filter(library_id=filters.library_id)
+    if filters.genre:
+        entries = entries.filter(release__game__genres__name__iexact=filters.genre)
+    if filters.status:
+        entries = entries.filter(status=filters.status)
+    if filters.esrb_max:
+        entries = entries.filter(release__game__esrb_rating__in=esrb_at_or_below(filters.esrb_max))
+    if filters.metacritic_min is not None:
+        entries = entries.filter(release__game__metacritic_score__gte=filters.metacritic_min)
+    if filters.metacritic_max is not None:
+        entries = entries.filter(release__game__metacritic_score__lte=filters.metacritic_max)
+    if filters.playtime_min is not None:
+        entries = entries.filter(playtime_minutes__gte=filters.playtime_min)
+    if filters.playtime_max is not None:
+        entries = entries.filter(playtime_minutes__lte=filters.playtime_max)
+    if filters.played is True:
+        entries = entries.filter(playtime_minutes__gt=0)
+    elif filters.played is False:
+        entries = entries.filter(playtime_minutes=0)
+    if filters.released_after:
+        entries = entries.filter(release__game__release_date__gte=filters.released_after)
+    if filters.released_before:
+        entries = entries.filter(release__game__release_date__lte=filters.released_before)
+    return entries.select_related("release__game", "release__platform", "library__platform")
+
+
+@dataclass
+class Page:
+    items: list[LibraryGame]
+    next_cursor: str = ""
+    total: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _encode_cursor(value: Any, pk: int) -> str:
+    if isinstance(value, datetime | date):
+        value = {"t": type(value).__name__, "v": value.isoformat()}
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[Any, int]:
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(value, dict):
+            value = (datetime if value["t"] == "datetime" else date).fromisoformat(value["v"])
+        return value, int(pk)
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise InvalidFilter("cursor is not valid; start again from the first page.") from None
+
+
+def page_of_entries(
+    entries: QuerySet[LibraryGame], sort: str, cursor: str = "", size: int = PAGE_SIZE
+) -> Page:
+    """Keyset pagination: the cost of page N does not grow with N (OFFSET would)."""
+    if sort not in SORTS:
+        raise InvalidFilter(f"sort must be one of: {', '.join(SORTS)}.")
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    expression, null_value, output_field, descending = SORTS[sort]
+    entries = entries.annotate(
+        sort_key=Coalesce(expression, Value(null_value), output_field=output_field)
+    )
+    if cursor:
+        value, pk = _decode_cursor(cursor)
+        after = (
+            Q(sort_key__lt=value) | Q(sort_key=value, pk__lt=pk)
+            if descending
+            else Q(sort_key__gt=value) | Q(sort_key=value, pk__gt=pk)
+        )
+        entries = entries.filter(after)
+    order = ["-sort_key", "-pk"] if descending else ["sort_key", "pk"]
+    rows = list(entries.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = _encode_cursor(rows[-1].sort_key, rows[-1].pk) if more else ""
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def search_library(user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:
+    filters = filters.validated()
+    return page_of_entries(filter_entries(user, filters), filters.sort, cursor, size)
+
+
+@dataclass
+class AchievementProgress:
+    total: int
+    unlocked: int
+
+    @property
+    def percent(self) -> int:
+        return int(self.unlocked * 100 / self.total) if self.total else 0
+
+
+@dataclass
+class GameDetail:
+    game: Game
+    entries: list[LibraryGame]
+    achievements: list[Achievement]
+    unlocked: dict[int, datetime | None]
+    progress: AchievementProgress
+    total_playtime_minutes: int
+
+
+def game_detail(user, game_id: int) -> GameDetail:
+    """One game as the user sees it. Raises Game.DoesNotExist when it is not theirs or above their cap."""
+    entries = list(
+        visible_entries(user)
+        .filter(release__game_id=game_id)
+        .select_related("release__platform", "library__platform")
+        .order_by("release__platform__sort_order")
+    )
+    if not entries:
+        raise Game.DoesNotExist(f"No game {game_id} in your library.")
+    game = (
+        Game.objects.prefetch_related(
+            "genres", "categories", Prefetch("dlcs", queryset=Game.objects.only("id", "title"))
+        )
+        .select_related("parent")
+        .get(pk=game_id)
+    )
+    release_ids = [entry.release_id for entry in entries]
+    library_ids = [entry.library_id for entry in entries]
+    achievements = list(
+        Achievement.objects.filter(release_id__in=release_ids).order_by("global_percent", "id")
+    )
+    unlocked = dict(
+        UnlockedAchievement.objects.filter(
+            library_id__in=library_ids, achievement__release_id__in=release_ids
+        ).values_list("achievement_id", "unlocked_at")
+    )
+    return GameDetail(
+        game=game,
+        entries=entries,
+        achievements=achievements,
+        unlocked=unlocked,
+        progress=AchievementProgress(total=len(achievements), unlocked=len(unlocked)),
+        total_playtime_minutes=sum(entry.playtime_minutes for entry in entries),
+    )
+
+
+@dataclass
+class LibrarySummary:
+    games: int
+    platforms: int
+    libraries: int
+    playtime_minutes: int
+    played: int
+    backlog: int
+    playing: int
+    completed: int
+    abandoned: int
+    last_played_at: datetime | None
+
+
+def library_summary(user, library_id: int | None = None) -> LibrarySummary:
+    """The dashboard totals, in one query."""
+    entries = visible_entries(user).filter(hidden=False)
+    if library_id is not None:
+        entries = entries.filter(library_id=library_id)
+    totals = entries.aggregate(
+        games=Count("release__game", distinct=True),
+        platforms=Count("library__platform", distinct=True),
+        libraries=Count("library", distinct=True),
+        playtime=Coalesce(Sum("playtime_minutes"), 0),
+        played=Count("pk", filter=Q(playtime_minutes__gt=0)),
+        backlog=Count("pk", filter=Q(status=LibraryGame.Status.BACKLOG)),
+        playing=Count("pk", filter=Q(status=LibraryGame.Status.PLAYING)),
+        completed=Count("pk", filter=Q(status=LibraryGame.Status.COMPLETED)),
+        abandoned=Count("pk", filter=Q(status=LibraryGame.Status.ABANDONED)),
+        last_played=Max("last_played_at"),
+    )
+    return LibrarySummary(
+        games=totals["games"],
+        platforms=totals["platforms"],
+        libraries=totals["libraries"],
+        playtime_minutes=totals["playtime"],
+        played=totals["played"],
+        backlog=totals["backlog"],
+        playing=totals["playing"],
+        completed=totals["completed"],
+        abandoned=totals["abandoned"],
+        last_played_at=totals["last_played"],
+    )
+
+
+def recently_played(user, limit: int = 10) -> list[LibraryGame]:
+    return list(
+        visible_entries(user)
+        .filter(hidden=False, last_played_at__isnull=False)
+        .select_related("release__game", "library__platform")
+        .order_by("-last_played_at", "-pk")[:limit]
+    )
+
+
+def most_played(user, limit: int = 10) -> list[LibraryGame]:
+    return list(
+        visible_entries(user)
+        .filter(hidden=False, playtime_minutes__gt=0)
+        .select_related("release__game", "library__platform")
+        .order_by("-playtime_minutes", "-pk")[:limit]
+    )
+
+
+def genres_in_library(user) -> list[str]:
+    return list(
+        visible_entries(user)
+        .exclude(release__game__genres=None)
+        .values_list("release__game__genres__name", flat=True)
+        .distinct()
+        .order_by("release__game__genres__name")
+    )
