@@ -1,0 +1,110 @@
+"""Typed, platform-neutral records returned by platform clients.
+
+Clients parse wire formats at the boundary into these so the sync service never touches raw JSON
+and never has to know that Steam sends ``fullgame.appid`` as a string or ``percent`` as "38.7".
+All datetimes are timezone-aware UTC. Text fields come from the platform and are untrusted: they
+must be escaped when rendered and treated as data (never instructions) when shown to an LLM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerProfile:
+    external_id: str
+    display_name: str
+    avatar_url: str
+    profile_url: str
+    is_public: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedGame:
+    external_id: str
+    name: str
+    playtime_minutes: int
+    # None means "not played in the last two weeks"; Steam omits the field rather than sending 0.
+    playtime_2weeks_minutes: int | None
+    last_played: datetime | None
+    icon_url: str
+    has_stats: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecentGame:
+    external_id: str
+    name: str
+    playtime_2weeks_minutes: int
+    playtime_minutes: int
+    icon_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GameDetails:
+    external_id: str
+    store_name: str
+    type: str
+    description: str
+    about_html: str
+    genres: list[str]
+    categories: list[str]
+    developers: list[str]
+    publishers: list[str]
+    release_date: date | None
+    release_date_text: str
+    coming_soon: bool
+    esrb_rating: str
+    esrb_descriptors: list[str]
+    pegi_rating: str
+    required_age: int
+    content_descriptor_ids: list[int]
+    content_descriptor_notes: str
+    metacritic_score: int | None
+    metacritic_url: str
+    header_image: str
+    capsule_image: str
+    library_image: str
+    background_image: str
+    screenshots: list[str]
+    platforms: list[str]
+    is_free: bool
+    parent_external_id: str | None
+    website: str
+    raw: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AchievementDefinition:
+    api_name: str
+    display_name: str
+    description: str
+    hidden: bool
+    icon_url: str
+    icon_gray_url: str
+    global_percent: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerAchievement:
+    api_name: str
+    unlocked: bool
+    unlocked_at: datetime | None
+
+
+AchievementStatus = Literal["ok", "private", "no_stats"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerAchievements:
+    """A player's progress in one game.
+
+    ``private`` and ``no_stats`` are normal outcomes of a sync (skip the game, say why), not
+    errors, so they are a status here instead of exceptions.
+    """
+
+    status: AchievementStatus
+    achievements: list[PlayerAchievement]
