@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from gamedjinn.models import profile_for
 from games.models import Game
 from games.queries import (
     InvalidFilter,
@@ -15,8 +16,13 @@ from games.queries import (
     library_summary,
     search_library,
 )
-from gamedjinn.models import profile_for
-from tests.factories import AchievementFactory, GameFactory, GenreFactory, LibraryGameFactory, ReleaseFactory
+from tests.factories import (
+    AchievementFactory,
+    GameFactory,
+    GenreFactory,
+    LibraryGameFactory,
+    ReleaseFactory,
+)
 
 
 def _own(library, title, **entry):
@@ -56,7 +62,9 @@ def test_it_finds_titles_by_substring_on_this_engine(alice, alice_library):
     _own(alice_library, "Portal 2")
     _own(alice_library, "Half-Life: Alyx")
     _own(alice_library, "<script>alert(1)</script>")
-    titles = lambda q: [e.release.game.title for e in search_library(alice, LibraryFilters(q=q)).items]  # noqa: E731
+    titles = lambda q: [
+        e.release.game.title for e in search_library(alice, LibraryFilters(q=q)).items
+    ]  # noqa: E731
     assert titles("ortal") == ["Portal 2"]
     assert titles("LIFE") == ["Half-Life: Alyx"]
     assert titles("Ha") == ["Half-Life: Alyx"]
@@ -87,7 +95,9 @@ def test_it_filters_by_genre_status_and_played(alice, alice_library):
     shooter = _own(alice_library, "Shooter", playtime_minutes=90, status="playing")
     shooter.release.game.genres.add(action)
     _own(alice_library, "Puzzle", playtime_minutes=0)
-    by = lambda **kw: [e.release.game.title for e in search_library(alice, LibraryFilters(**kw)).items]  # noqa: E731
+    by = lambda **kw: [
+        e.release.game.title for e in search_library(alice, LibraryFilters(**kw)).items
+    ]  # noqa: E731
     assert by(genre="action") == ["Shooter"]
     assert by(status="playing") == ["Shooter"]
     assert by(played=False) == ["Puzzle"]
@@ -110,7 +120,12 @@ def test_it_keeps_other_users_games_out(alice, bob_library):
 
 
 def test_it_details_a_game_with_achievement_progress(alice, alice_library):
-    entry = _own(alice_library, "Achiever", playtime_minutes=300, last_played_at=timezone.now() - timedelta(days=1))
+    entry = _own(
+        alice_library,
+        "Achiever",
+        playtime_minutes=300,
+        last_played_at=timezone.now() - timedelta(days=1),
+    )
     first = AchievementFactory(release=entry.release)
     AchievementFactory(release=entry.release)
     first.unlocks.create(library=alice_library, unlocked_at=timezone.now())
