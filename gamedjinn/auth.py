@@ -9,6 +9,7 @@ import sys
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import RemoteUserBackend
 from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,12 @@ class TrustedHeaderMiddleware(PersistentRemoteUserMiddleware):
     @property
     def header(self) -> str:  # type: ignore[override]
         return "HTTP_" + settings.AUTH_REMOTE_USER_HEADER.upper().replace("-", "_")
+
+
+class ExistingRemoteUserBackend(RemoteUserBackend):
+    """Signs in accounts that exist here; a name the proxy knows but Game Djinn does not is refused."""
+
+    create_unknown_user = False
 
 
 def ensure_admin(stdout=None) -> str | None:

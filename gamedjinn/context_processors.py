@@ -1,5 +1,46 @@
+"""Context every page needs: the deployment mode, the user's theme, and whether the assistant panel
+is installed."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.functional import SimpleLazyObject
+
+from gamedjinn.models import Profile, profile_for
+
+ASSISTANT_PANEL_TEMPLATE = "assistant/_panel.html"
 
 
-def app(request):
-    return {"EMBEDDED_MODE": settings.EMBEDDED_MODE, "PUBLIC_URL": settings.PUBLIC_URL}
+@cache
+def assistant_panel_installed() -> bool:
+    """True once the assistant app ships its panel template. Checked once per process: base.html
+    includes the panel only then, so pages keep working before (or without) the assistant."""
+    try:
+        get_template(ASSISTANT_PANEL_TEMPLATE)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _theme(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Profile.Theme.AUTO
+    return profile_for(user).theme
+
+
+def app(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "EMBEDDED_MODE": settings.EMBEDDED_MODE,
+        "PUBLIC_URL": settings.PUBLIC_URL,
+        # Lazy: the profile is read only by pages that render the full layout, never by fragments.
+        "THEME": SimpleLazyObject(lambda: _theme(request)),
+        "ASSISTANT_PANEL": assistant_panel_installed(),
+        "ASSISTANT_PANEL_TEMPLATE": ASSISTANT_PANEL_TEMPLATE,
+    }

@@ -14,7 +14,9 @@ class Profile(models.Model):
         LIGHT = "light"
         DARK = "dark"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     esrb_cap = models.CharField(
         max_length=4,
         choices=[c for c in ESRB_CHOICES if c[0] != "RP"],

@@ -14,7 +14,9 @@ from tests.factories import AchievementFactory, LibraryGameFactory, ReleaseFacto
 
 def _world(alice, alice_library):
     entry = LibraryGameFactory(library=alice_library, playtime_minutes=90)
-    PlaytimeSnapshot.objects.create(entry=entry, taken_on=timezone.now().date(), playtime_minutes=90)
+    PlaytimeSnapshot.objects.create(
+        entry=entry, taken_on=timezone.now().date(), playtime_minutes=90
+    )
     achievement = AchievementFactory(release=entry.release)
     achievement.unlocks.create(library=alice_library, unlocked_at=timezone.now())
     Match.objects.create(release=entry.release, matched_release=ReleaseFactory(), method="manual")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import os
 
 import pytest
@@ -48,3 +49,14 @@ def test_it_explains_a_missing_key(settings):
     settings.FIELD_ENCRYPTION_KEYS = [os.urandom(32)]
     with pytest.raises(crypto.DecryptionError, match="not in FIELD_ENCRYPTION_KEYS"):
         crypto.decrypt(token)
+
+
+def test_it_rotates_stored_credentials_to_the_newest_key(alice_library, settings):
+    from django.core.management import call_command
+
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    settings.FIELD_ENCRYPTION_KEYS = [os.urandom(32), old_key]
+    call_command("rotatekeys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]  # the old key is gone now
+    alice_library.refresh_from_db()
+    assert alice_library.credentials == {"api_key": API_KEY}
