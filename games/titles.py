@@ -14,11 +14,12 @@ _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 
 
 def normalize_title(title: str) -> str:
-    """Lowercase ASCII-folded words, no punctuation or trademark signs: 'DOOM® Eternal' → 'doom eternal'."""
+    """Lowercase ASCII-folded words, no punctuation or trademark signs: 'The DOOM® Eternal' → 'doom eternal'."""
     text = _TRADEMARKS.sub("", title)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = _NON_WORD.sub(" ", text).strip()
+    text = _LEADING_ARTICLE.sub("", text)
     return _EDITION_SUFFIX.sub("", text).strip() or text
 
 
