@@ -42,6 +42,6 @@ def test_it_refuses_a_match_of_a_release_with_itself(db):
 
 
 def test_it_normalizes_titles_for_matching_and_sorting(db):
-    game = Game.objects.create(title="The Witcher® 3: Wild Hunt – Game of the Year Edition")
+    game = Game.objects.create(title="The Witcher® 3: Wild Hunt \u2013 Game of the Year Edition")
     assert game.normalized_title == "witcher 3 wild hunt"
     assert game.sort_title.startswith("witcher")
