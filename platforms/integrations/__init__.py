@@ -1,0 +1,1 @@
+"""One package per platform; each exposes a client that returns ``platforms.records``."""

@@ -1,0 +1,1 @@
+"""Steam: the Web API (owned games, playtime, achievements) and the store (metadata)."""
