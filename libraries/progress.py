@@ -1,0 +1,236 @@
+"""Sync progress: the SyncRun row is the truth, the channel-layer messages are hints.
+
+``SyncProgress`` is the only writer of a running run's row and the only sender of progress
+messages. Writes are *fenced*: the claim stamps ``heartbeat_at`` and every later write requires
+the stamp it last wrote, so a worker that was presumed dead and replaced (or whose run was
+cancelled) finds its update matching no row and stops instead of overwriting the new owner's work.
+
+Messages go to the run owner's group (``sync.u<user_id>``, ids only, as Channels requires), at
+most four a second per run (reliability-security.md §A.2: a ``group_send`` costs a sync worker
+about 4 ms, so per-item messages would slow imports); the final state is always sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal, Self, TypedDict
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from libraries.models import SyncRun
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_TYPE = "sync.progress"
+MIN_INTERVAL_SECONDS = 0.25  # at most 4 messages a second per run
+
+
+class SyncCounts(TypedDict):
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+    details: int
+    achievements: int
+    errors: int
+
+
+class SyncProgressMessage(TypedDict):
+    """One progress hint. ``type`` doubles as the consumer handler name (``sync_progress``)."""
+
+    type: Literal["sync.progress"]
+    run_id: int
+    library_id: int
+    status: Literal["queued", "running", "rate_limited", "succeeded", "failed", "cancelled"]
+    phase: Literal["owned", "details", "achievements", "done"]
+    phases: list[str]
+    done: int
+    total: int
+    percent: int
+    eta_seconds: int | None
+    retry_at: str | None
+    error_code: str
+    error_message: str
+    counts: SyncCounts
+    seq: int
+    ts: str
+
+
+class RunLost(Exception):
+    """The run was cancelled or handed to another worker; this worker must stop writing."""
+
+
+def group_for_user(user_id: int) -> str:
+    """The channel group of one user's sync progress (ids only: no user-supplied text)."""
+    return f"sync.u{int(user_id)}"
+
+
+def counts_of(run: SyncRun) -> SyncCounts:
+    return {
+        "added": run.games_added,
+        "updated": run.games_updated,
+        "unchanged": run.games_unchanged,
+        "removed": run.games_removed,
+        "details": run.details_fetched,
+        "achievements": run.achievements_synced,
+        "errors": run.errors,
+    }
+
+
+# What a checkpoint writes; the status-changing fields are written only by finish().
+_PROGRESS_FIELDS = (
+    "phase",
+    "done",
+    "total",
+    "position",
+    "phase_started_at",
+    "games_added",
+    "games_updated",
+    "games_unchanged",
+    "games_removed",
+    "details_fetched",
+    "achievements_synced",
+    "errors",
+    "error_code",
+    "error_message",
+)
+_FINISH_FIELDS = (*_PROGRESS_FIELDS, "status", "retry_at", "finished_at")
+
+
+class SyncProgress:
+    """Records a claimed run's progress and tells its owner's browsers about it.
+
+    Use as a context manager around the work: leaving it always sends the run's final state,
+    even when the work raised.
+    """
+
+    def __init__(
+        self,
+        run: SyncRun,
+        *,
+        echo: Callable[[SyncProgressMessage], None] | None = None,
+        min_interval: float = MIN_INTERVAL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.run = run
+        self._token: datetime | None = run.heartbeat_at  # set by the claim
+        self._echo = echo
+        self._min_interval = min_interval
+        self._clock = clock
+        self._last_sent: float | None = None
+        self._seq = 0
+        self._origin = (clock(), run.done)  # for the ETA: rate since this process took over
+
+    def __enter__(self) -> Self:
+        self.send()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.run.refresh_from_db(fields=[*_FINISH_FIELDS, "heartbeat_at"])
+        except Exception:  # the database may be what failed; the in-memory state will do
+            logger.warning("Could not reload sync run %s for its final message", self.run.pk)
+        self.send(final=True)
+
+    # --- the row ---------------------------------------------------------------------------
+
+    def start_phase(self, phase: str, *, total: int, done: int = 0, **changes: Any) -> None:
+        """Enter ``phase`` (or resume it at ``done``) and record that at once."""
+        self._origin = (self._clock(), done)
+        self.checkpoint(
+            phase=phase, total=total, done=done, phase_started_at=timezone.now(), **changes
+        )
+
+    def checkpoint(self, **changes: Any) -> None:
+        """Save the run's progress fields (after applying ``changes``) and schedule a hint.
+
+        Call it as the last statement of a batch's transaction: the position is then saved
+        with exactly the rows it describes. Raises RunLost when the run is no longer ours.
+        """
+        self._write(SyncRun.Status.RUNNING, _PROGRESS_FIELDS, changes)
+        transaction.on_commit(self.send)
+
+    def finish(self, status: str, **changes: Any) -> None:
+        """Leave the running state: succeeded, failed, parked (rate_limited) or re-queued."""
+        if status in (SyncRun.Status.SUCCEEDED, SyncRun.Status.FAILED, SyncRun.Status.CANCELLED):
+            changes.setdefault("finished_at", timezone.now())
+        self._write(status, _FINISH_FIELDS, changes)
+
+    def _write(self, status: str, fields: tuple[str, ...], changes: dict[str, Any]) -> None:
+        run = self.run
+        for name, value in changes.items():
+            setattr(run, name, value)
+        run.status = status
+        run.total = max(run.total, run.done)  # the set can grow while a phase runs
+        now = timezone.now()
+        updated = SyncRun.objects.filter(
+            pk=run.pk, status=SyncRun.Status.RUNNING, heartbeat_at=self._token
+        ).update(heartbeat_at=now, **{name: getattr(run, name) for name in fields})
+        if updated != 1:
+            raise RunLost(f"Sync run {run.pk} was cancelled or taken over by another worker.")
+        self._token = run.heartbeat_at = now
+
+    # --- the hints -------------------------------------------------------------------------
+
+    def tick(self, done: int) -> None:
+        """In-memory progress inside a batch (not saved until the batch's checkpoint)."""
+        self.run.done = done
+        self.send()
+
+    def send(self, *, final: bool = False) -> None:
+        """Send the current state unless a message went out less than ``min_interval`` ago."""
+        now = self._clock()
+        if not final and self._last_sent is not None and now - self._last_sent < self._min_interval:
+            return
+        self._last_sent = now
+        self._seq += 1
+        message = self.message()
+        if self._echo is not None:
+            self._echo(message)
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(group_for_user(self.run.library.owner_id), message)
+        except Exception:
+            # The row already holds the truth; a missed hint must not fail the sync.
+            logger.warning("Could not send progress of sync run %s", self.run.pk, exc_info=True)
+
+    def message(self) -> SyncProgressMessage:
+        run = self.run
+        return {
+            "type": MESSAGE_TYPE,
+            "run_id": run.pk,
+            "library_id": run.library_id,
+            "status": run.status,  # type: ignore[typeddict-item]
+            "phase": run.phase,  # type: ignore[typeddict-item]
+            "phases": list(run.phases),
+            "done": run.done,
+            "total": run.total,
+            "percent": run.percent,
+            "eta_seconds": self._eta(),
+            "retry_at": run.retry_at.isoformat() if run.retry_at else None,
+            "error_code": run.error_code,
+            "error_message": run.error_message,
+            "counts": counts_of(run),
+            "seq": self._seq,
+            "ts": timezone.now().isoformat(),
+        }
+
+    def _eta(self) -> int | None:
+        run = self.run
+        if run.status != SyncRun.Status.RUNNING or not run.total:
+            return None
+        started, done_before = self._origin
+        if run.done >= run.total:
+            return 0
+        if run.done <= done_before:
+            return None
+        elapsed = self._clock() - started
+        return round(elapsed / (run.done - done_before) * (run.total - run.done))

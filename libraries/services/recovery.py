@@ -1,0 +1,82 @@
+"""Getting interrupted runs going again.
+
+Three ways a run can be left behind, and who notices:
+
+* The embedded process stopped (its in-memory broker lost every queued message and eta): on the
+  next start ``resume_interrupted_runs`` re-queues whatever was queued, running or parked.
+* A worker died mid-run without its message coming back (the whole worker was killed; the Redis
+  broker only redelivers after its visibility timeout): the run's heartbeat goes stale, and
+  ``recover_stale_runs`` (called by beat every few minutes) hands it to a new task.
+* A message was lost for a queued or parked run: the same sweep sends it again.
+
+Sending a run twice is harmless: a task first *claims* its run, and only one claim succeeds.
+The resumed task continues from the position saved after the last committed batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from libraries.models import SyncRun
+from libraries.services.sync import enqueue_run
+
+logger = logging.getLogger(__name__)
+
+Status = SyncRun.Status
+
+# Longer than one batch can legitimately take between checkpoints: the store limiter may hold a
+# request for its whole window (5 minutes by default) and the HTTP client's retry budget is 10.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def resume_interrupted_runs() -> int:
+    """At the embedded server's start: re-queue every run a previous process left unfinished.
+
+    Nothing else runs syncs in embedded mode, so a run still marked running belongs to a process
+    that is gone. Returns how many runs were sent to the worker.
+    """
+    now = timezone.now()
+    SyncRun.objects.filter(status=Status.RUNNING).update(status=Status.QUEUED)
+    runs = list(
+        SyncRun.objects.filter(status__in=[Status.QUEUED, Status.RATE_LIMITED]).values_list(
+            "pk", "status", "retry_at"
+        )
+    )
+    for run_id, status, retry_at in runs:
+        parked = status == Status.RATE_LIMITED and retry_at is not None and retry_at > now
+        enqueue_run(run_id, eta=retry_at if parked else None)
+    if runs:
+        logger.info("Resumed %d interrupted sync run(s)", len(runs))
+    return len(runs)
+
+
+def recover_stale_runs(*, stale_after: timedelta = STALE_AFTER) -> int:
+    """Hand runs whose worker went silent to a new task, and re-send lost or due messages."""
+    now = timezone.now()
+    cutoff = now - stale_after
+    recovered = 0
+    last_sign_of_life = Coalesce("heartbeat_at", "created_at")
+    stale = SyncRun.objects.alias(seen=last_sign_of_life).filter(
+        status=Status.RUNNING, seen__lt=cutoff
+    )
+    for run_id, heartbeat in stale.values_list("pk", "heartbeat_at"):
+        # Conditional on the heartbeat we saw: a worker that checkpoints meanwhile keeps its run.
+        if SyncRun.objects.filter(pk=run_id, status=Status.RUNNING, heartbeat_at=heartbeat).update(
+            status=Status.QUEUED
+        ):
+            logger.warning("Sync run %s stopped reporting progress; resuming it", run_id)
+            enqueue_run(run_id)
+            recovered += 1
+    lost = SyncRun.objects.alias(seen=last_sign_of_life).filter(
+        Q(status=Status.QUEUED, seen__lt=cutoff) & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+    )
+    due = SyncRun.objects.filter(status=Status.RATE_LIMITED, retry_at__lte=now)
+    for run_id in [*lost.values_list("pk", flat=True), *due.values_list("pk", flat=True)]:
+        enqueue_run(run_id)
+        recovered += 1
+    return recovered
