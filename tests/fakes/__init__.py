@@ -1,0 +1,1 @@
+"""Fakes of outside services that speak their real wire protocol over real sockets."""
