@@ -59,13 +59,28 @@ def check_migrations() -> str:
     return "ok"
 
 
+def check_ollama() -> str:
+    # Imported here: LangChain is heavy, and only this check needs it.
+    from assistant.llm import probe
+
+    status = probe(with_models=False)
+    if not status.reachable:
+        raise RuntimeError(f"{status.url}: {status.error}; only the assistant is affected")
+    advice = ", update to 0.9+" if status.outdated else ""
+    return f"ok (Ollama {status.version} at {status.url}{advice})"
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "database": check_database,
     "cache": check_cache,
     "broker": check_broker,
     "worker": check_worker,
     "migrations": check_migrations,
+    "ollama": check_ollama,
 }
+# Reported, but never a reason for 503: without Ollama only the assistant is unavailable, and an
+# orchestrator must not restart a working web app because the LLM server is down.
+OPTIONAL_CHECKS = frozenset({"ollama"})
 
 
 def run_checks() -> tuple[bool, dict[str, dict[str, str]]]:
@@ -76,6 +91,10 @@ def run_checks() -> tuple[bool, dict[str, dict[str, str]]]:
         try:
             results[name] = {"status": "ok", "detail": check()}
         except Exception as exc:  # a health check must report, not crash
-            healthy = False
-            results[name] = {"status": "error", "detail": str(exc)[:200]}
+            optional = name in OPTIONAL_CHECKS
+            healthy = healthy and optional
+            results[name] = {
+                "status": "unavailable" if optional else "error",
+                "detail": str(exc)[:200],
+            }
     return healthy, results
