@@ -263,7 +263,7 @@ MCP_API_KEY = env_str("MCP_API_KEY")
 OLLAMA_URL = env_url("OLLAMA_URL", "http://127.0.0.1:11434")
 OLLAMA_MODEL = env_str("OLLAMA_MODEL", "qwen3:8b")
 OLLAMA_TIMEOUT = env_float("OLLAMA_TIMEOUT", 120.0, minimum=1.0)
-OLLAMA_CONTEXT_TOKENS = env_int("OLLAMA_CONTEXT_TOKENS", 8192, minimum=2048)
+OLLAMA_CONTEXT_TOKENS = env_int("OLLAMA_CONTEXT_TOKENS", 12288, minimum=4096)
 OLLAMA_KEEP_ALIVE = env_str("OLLAMA_KEEP_ALIVE", "30m")
 
 # --- Logging ------------------------------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+"""The assistant's tools: the MCP server's tools, scoped to the asking user, as LangChain tools.
+
+There is one implementation of each tool, in `mcp_bridge.server`. The assistant reaches it the way
+an outside MCP client does — through an MCP session, here an in-memory one inside this process —
+and langchain-mcp-adapters turns the listed tools into LangChain tools.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+from langchain_core.tools import BaseTool
+from langchain_mcp_adapters.tools import load_mcp_tools
+from mcp.server.fastmcp import FastMCP
+from mcp.shared.memory import create_connected_server_and_client_session
+
+# Tools that change something or hand over the whole library. The model may call them only when
+# the user's own words led there: once library text (untrusted) has entered a turn, they are no
+# longer offered (see Toolbox.offered). Names from ARCHITECTURE.md's contract; a tool annotated
+# readOnlyHint=false by the MCP server is treated the same way.
+ACTION_TOOLS = frozenset(
+    {
+        "add_platform_library",
+        "sync_platform_library",
+        "create_smart_collection",
+        "export_library_data",
+    }
+)
+
+LABELS = {
+    "search_games": "Searching your library",
+    "get_game_details": "Reading the game's details",
+    "analyze_gaming_patterns": "Analysing how you play",
+    "recommend_games": "Looking for recommendations",
+    "filter_by_content_rating": "Checking content ratings",
+    "get_cross_platform_games": "Comparing your platforms",
+    "get_supported_platforms": "Listing the platforms",
+    "export_library_data": "Exporting your library",
+    "create_smart_collection": "Creating a collection",
+    "sync_platform_library": "Starting a sync",
+    "add_platform_library": "Adding a library",
+}
+
+MAX_RESULT_CHARS = 8000
+_FRAME_TAG = re.compile(r"<(/?)\s*tool_result", re.IGNORECASE)
+
+
+def server_for(user) -> FastMCP:
+    """The MCP server as USER sees it. Tests replace this seam to use a stand-in server."""
+    from mcp_bridge.server import build_server
+
+    return build_server(user=user)
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, f"Using {name.replace('_', ' ')}") + "…"
+
+
+@dataclass
+class Toolbox:
+    tools: dict[str, BaseTool]
+    gated: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, tools: Iterable[BaseTool]) -> Toolbox:
+        tools = list(tools)
+        gated = {
+            tool.name
+            for tool in tools
+            if tool.name in ACTION_TOOLS or (tool.metadata or {}).get("readOnlyHint") is False
+        }
+        return cls({tool.name: tool for tool in tools}, frozenset(gated))
+
+    def offered(self, *, tainted: bool) -> list[BaseTool]:
+        """The tools to bind for the next model call. After library text has entered the turn
+        (TAINTED), actions are withheld: an instruction hidden in a game's description cannot
+        make the assistant act, however the model takes it."""
+        return [t for name, t in self.tools.items() if not (tainted and name in self.gated)]
+
+
+@asynccontextmanager
+async def user_tools(user) -> AsyncIterator[Toolbox]:
+    """Open an in-memory MCP session with USER's server and load its tools for the turn."""
+    async with create_connected_server_and_client_session(server_for(user)) as session:
+        yield Toolbox.of(await load_mcp_tools(session, server_name="gamedjinn"))
+
+
+def result_text(message: ToolMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, dict) and block.get("type") == "text":
+            parts.append(str(block.get("text", "")))
+    return "\n".join(parts)
+
+
+def compact(text: str) -> str:
+    """JSON results without the indentation FastMCP adds: a third fewer tokens for the model."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    except ValueError:
+        return text
+
+
+def framed(name: str, text: str) -> str:
+    """A tool result as the model sees it: inside markers the system prompt declares untrusted.
+    A forged closing marker inside the data is defused so the data cannot step outside."""
+    if len(text) > MAX_RESULT_CHARS:
+        text = text[:MAX_RESULT_CHARS] + "\n[… result shortened to fit the context]"
+    text = _FRAME_TAG.sub(lambda m: f"&lt;{m.group(1)}tool_result", text)
+    return f'<tool_result name="{name}">\n{text}\n</tool_result>'
+
+
+def games_in(value: Any) -> dict[int, str]:
+    """{game id: title} for every game a tool result mentions (objects with an id and a title)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    found: dict[int, str] = {}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            game_id = item.get("game_id", item.get("id"))
+            title = item.get("title")
+            if isinstance(game_id, int) and isinstance(title, str) and title:
+                found[game_id] = title
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

@@ -1,0 +1,83 @@
+"""The model sees the conversation so far; a long one is trimmed to fit its context window, with a
+digest of what was asked before. The stored conversation itself is never cut."""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages.utils import count_tokens_approximately
+
+from assistant.llm import ANSWER_TOKENS
+from assistant.models import Message
+from assistant.prompts import TOOL_RESULTS_TOKENS, build_messages
+from tests.assistant.conftest import DB, ask
+from tests.fakes.ollama import Reply, ToolCall
+
+pytestmark = DB
+
+
+async def test_it_remembers_earlier_turns(ollama, chat, alice, portal):
+    ollama.script(
+        Reply.calls(ToolCall("search_games", {"query": "portal"})),
+        Reply.text("Yes, you own Portal 2."),
+        Reply.text("About 21 hours."),
+    )
+    await ask(chat, "Do I own Portal?", alice)
+
+    await ask(chat, "How long have I played it?", alice)
+
+    sent = [(m["role"], m["content"]) for m in ollama.chat_bodies[-1]["messages"][1:]]
+    assert sent == [
+        ("user", "Do I own Portal?"),
+        ("assistant", "Yes, you own Portal 2."),
+        ("user", "How long have I played it?"),
+    ]
+
+
+async def test_it_trims_a_long_conversation_to_fit_the_context(ollama, chat, alice, settings):
+    settings.OLLAMA_CONTEXT_TOKENS = 8192
+    filler = "blah " * 80
+    await sync_to_async(Message.objects.bulk_create)(
+        Message(
+            conversation=chat,
+            role="user" if i % 2 == 0 else "assistant",
+            content=f"{'question' if i % 2 == 0 else 'answer'} {i} {filler}",
+        )
+        for i in range(60)
+    )
+    ollama.script(Reply.text("Sure."))
+
+    await ask(chat, "And now?", alice)
+
+    sent = ollama.chat_bodies[0]["messages"]
+    contents = [m["content"] for m in sent]
+    assert sent[0]["role"] == "system" and "Game Djinn" in sent[0]["content"]
+    assert sent[1]["role"] == "system"
+    assert "earlier messages of this conversation are left out" in sent[1]["content"]
+    assert "question 0 " not in " ".join(contents[2:])  # the oldest went first…
+    assert contents[-3].startswith("question 58 ")  # …the newest stayed
+    assert contents[-1] == "And now?"
+    assert sent[2]["role"] == "user"  # a kept history starts with a question
+    assert "“question 54 " in sent[1]["content"]  # the digest names the latest dropped ones
+    assert await sync_to_async(chat.messages.count)() == 62  # nothing was deleted
+
+
+def test_the_kept_history_fits_the_budget(alice):
+    history = [
+        ("user" if i % 2 == 0 else "assistant", f"message {i} " + "word " * 150) for i in range(40)
+    ]
+
+    messages = build_messages(alice, history, "What now?", context_tokens=8192)
+
+    assert isinstance(messages[0], SystemMessage) and isinstance(messages[-1], HumanMessage)
+    budget = 8192 - ANSWER_TOKENS - TOOL_RESULTS_TOKENS
+    assert count_tokens_approximately(messages) <= budget
+    assert len(messages) < len(history)
+
+
+def test_a_short_conversation_is_sent_whole(alice):
+    history = [("user", "Hi"), ("assistant", "Hello! What can I look up?")]
+
+    messages = build_messages(alice, history, "My backlog?")
+
+    assert [m.content for m in messages[1:]] == ["Hi", "Hello! What can I look up?", "My backlog?"]
