@@ -1,1 +1,7 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from assistant.consumers import ChatConsumer
+
+websocket_urlpatterns = [
+    path("ws/assistant/", ChatConsumer.as_asgi()),
+]
