@@ -1,0 +1,372 @@
+"""The shapes the library services return, described once for every door.
+
+These are plain data objects (pydantic models, so each field carries its description). The REST
+API uses them as response schemas, the MCP server as tool output schemas, and the web pages read
+their attributes. None of them has a field for credentials.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from games.queries import SORTS, LibraryFilters
+from games.ratings import ESRB_ORDER
+from libraries.models import LibraryGame
+from platforms.registry import PLATFORMS
+
+PlatformCode = Literal[*(spec.code for spec in PLATFORMS)]  # type: ignore[valid-type]
+Status = Literal[*LibraryGame.Status.values]  # type: ignore[valid-type]
+EsrbRating = Literal[*ESRB_ORDER]  # type: ignore[valid-type]
+SortKey = Literal[*SORTS]  # type: ignore[valid-type]
+
+Minutes = Annotated[int, Field(ge=0, description="Minutes of playtime.")]
+Hours = Annotated[float, Field(ge=0, description="The same playtime in hours, one decimal.")]
+
+
+def hours(minutes: int) -> float:
+    return round(minutes / 60, 1)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+class _Criteria(BaseModel):
+    """Fields shared by search filters and smart-collection rules; every one is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: PlatformCode | None = Field(None, description="Only copies on this platform.")
+    genre: str | None = Field(
+        None, max_length=64, description="Only games in this genre (case-insensitive), e.g. RPG."
+    )
+    status: Status | None = Field(None, description="Only entries with this status.")
+    esrb_max: EsrbRating | None = Field(
+        None, description="Only games rated at or below this ESRB rating; unrated games drop out."
+    )
+    metacritic_min: int | None = Field(None, ge=0, le=100, description="Lowest Metacritic score.")
+    metacritic_max: int | None = Field(None, ge=0, le=100, description="Highest Metacritic score.")
+    playtime_min: int | None = Field(None, ge=0, description="Least playtime, in minutes.")
+    playtime_max: int | None = Field(None, ge=0, description="Most playtime, in minutes.")
+    played: bool | None = Field(
+        None, description="true: only games with playtime; false: only never-played games."
+    )
+    released_after: date | None = Field(None, description="Released on or after (YYYY-MM-DD).")
+    released_before: date | None = Field(None, description="Released on or before (YYYY-MM-DD).")
+
+    @model_validator(mode="after")
+    def _ranges_in_order(self):
+        for low, high in (
+            ("metacritic_min", "metacritic_max"),
+            ("playtime_min", "playtime_max"),
+            ("released_after", "released_before"),
+        ):
+            low_value, high_value = getattr(self, low), getattr(self, high)
+            if low_value is not None and high_value is not None and low_value > high_value:
+                raise ValueError(f"{low} must not be greater than {high}")
+        return self
+
+    def to_filters(self, **extra: Any) -> LibraryFilters:
+        values = {k: v for k, v in self.model_dump().items() if v is not None}
+        return LibraryFilters(**values, **extra)
+
+
+class LibraryFilterInput(_Criteria):
+    """Which games of the library to include. Leave a field out to mean 'any'."""
+
+    q: str = Field("", max_length=200, description="Words the title contains.")
+    library_id: int | None = Field(None, description="Only this library (see your libraries).")
+    include_hidden: bool = Field(False, description="Include games you hid.")
+    sort: SortKey = Field("title", description="Order of the results.")
+
+
+class CollectionRules(_Criteria):
+    """A smart collection's rules. All given rules must match; the collection is recomputed
+    every time it is read, so new games that match appear on their own."""
+
+    @field_validator("genre")
+    @classmethod
+    def _genre_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("leave genre out instead of sending an empty name")
+        return value.strip() if value else value
+
+    @model_validator(mode="after")
+    def _at_least_one_rule(self):
+        if not self.model_dump(exclude_none=True):
+            raise ValueError(
+                "give at least one rule, e.g. genre, esrb_max, metacritic_min, playtime_max, "
+                "status, platform, played or released_after"
+            )
+        return self
+
+
+# --- lists of games -------------------------------------------------------------------------------
+
+
+class GameRow(_Out):
+    """One owned copy of a game in a list."""
+
+    game_id: int = Field(description="The game's id, for get_game_details.")
+    title: str
+    platform: str = Field(description="Platform code of this copy, e.g. steam.")
+    platform_name: str
+    library_id: int
+    playtime_minutes: Minutes
+    playtime_hours: Hours
+    last_played_at: datetime | None = Field(description="When this copy was last played, if ever.")
+    status: Status
+    user_rating: int | None = Field(description="Your own rating, 1 to 10.")
+    genres: list[str]
+    metacritic_score: int | None
+    esrb_rating: str = Field(description="ESRB rating (E, E10+, T, M, AO, RP) or empty if unrated.")
+    release_date: date | None
+    cover_url: str = Field(description="Box art or header image URL; empty when unknown.")
+
+
+class GameList(_Out):
+    items: list[GameRow]
+    total: int = Field(description="How many copies match in all, across every page.")
+    next_cursor: str = Field(
+        description="Pass as cursor to get the next page; empty on the last page."
+    )
+    next_offset: int | None = Field(
+        None, description="Pass as offset to get the next page; null on the last page."
+    )
+
+
+class ContentRatingList(GameList):
+    esrb_rating: EsrbRating = Field(description="The rating asked for.")
+    allowed_ratings: list[str] = Field(description="Ratings at or below it.")
+    include_unrated: bool
+    unrated_count: int = Field(description="Games with no ESRB rating (or rating pending).")
+    above_count: int = Field(description="Games rated above the rating, left out.")
+    note: str = Field(description="How unrated games were treated, in a sentence.")
+
+
+# --- one game --------------------------------------------------------------------------------------
+
+
+class OwnedCopy(_Out):
+    """The game in one of your libraries."""
+
+    platform: str
+    platform_name: str
+    library_id: int
+    library_name: str
+    playtime_minutes: Minutes
+    playtime_hours: Hours
+    last_played_at: datetime | None
+    status: Status
+    user_rating: int | None
+    store_url: str
+    achievements_total: int | None = Field(None, description="Null where not looked up.")
+    achievements_unlocked: int | None = Field(None, description="Null where not looked up.")
+
+
+class AchievementOut(_Out):
+    name: str
+    description: str = Field(description="Hidden until unlocked, for hidden achievements.")
+    global_percent: float | None = Field(description="Share of all players who unlocked it.")
+    unlocked_at: datetime | None
+
+
+class AchievementsOut(_Out):
+    total: int
+    unlocked: int
+    percent: int = Field(description="Unlocked, as a whole percentage of total.")
+    recently_unlocked: list[AchievementOut] = Field(description="Up to five, newest first.")
+    next_to_unlock: list[AchievementOut] = Field(
+        description="Up to five locked achievements most players have, easiest first."
+    )
+
+
+class GameDetailOut(_Out):
+    game_id: int
+    title: str
+    game_type: str = Field(description="game, dlc, demo, mod or other.")
+    description: str = Field(description="Store description, at most 2,000 characters.")
+    genres: list[str]
+    categories: list[str] = Field(description="Store features: Single-player, Co-op, …")
+    developers: list[str]
+    publishers: list[str]
+    release_date: date | None
+    release_date_text: str = Field(description="The store's own wording of the release date.")
+    esrb_rating: str
+    pegi_rating: str
+    metacritic_score: int | None
+    is_free: bool
+    website: str
+    cover_url: str
+    base_game: str = Field(description="For a DLC: the base game's title.")
+    owned_on: list[OwnedCopy] = Field(description="Each library you own it in.")
+    total_playtime_minutes: Minutes
+    total_playtime_hours: Hours
+    achievements: AchievementsOut
+
+
+# --- analytics -------------------------------------------------------------------------------------
+
+TimePeriod = Literal["week", "month", "quarter", "year", "all"]
+
+
+class PeriodOut(_Out):
+    name: TimePeriod
+    start: date | None = Field(description="First day counted; null for all time.")
+    end: date
+
+
+class PlaytimeShare(_Out):
+    name: str
+    minutes: Minutes
+    hours: Hours
+    games: int = Field(description="Games in this group.")
+    percent: float = Field(description="Share of all playtime, in percent.")
+
+
+class TopGame(_Out):
+    game_id: int
+    title: str
+    platform: str
+    minutes: Minutes
+    hours: Hours
+    last_played_at: datetime | None
+
+
+class YearBucket(_Out):
+    year: int | None = Field(description="Release year; null for games with no known date.")
+    games: int
+    minutes: Minutes
+
+
+class ActivityPoint(_Out):
+    start: date = Field(description="First day of this bucket (day, week or month).")
+    minutes: Minutes = Field(description="Minutes played in the bucket.")
+
+
+class TrendOut(_Out):
+    current_minutes: Minutes = Field(description="Minutes played in the period.")
+    previous_minutes: Minutes = Field(description="Minutes played in the period before it.")
+    change_percent: float | None = Field(description="Change from the previous period.")
+    direction: Literal["up", "down", "flat", "unknown"]
+    summary: str = Field(description="The trend in one sentence.")
+
+
+class GamingPatterns(_Out):
+    """Figures computed from the library and its playtime history."""
+
+    period: PeriodOut
+    library_id: int | None
+    games: int = Field(description="Distinct games owned.")
+    played: int = Field(description="Copies with any playtime.")
+    never_played: int = Field(description="Copies never launched.")
+    backlog: int = Field(description="Copies with status backlog: the backlog size.")
+    playing: int
+    completed: int
+    abandoned: int
+    completion_rate_percent: float = Field(description="Completed copies as a share of all copies.")
+    total_minutes: Minutes
+    total_hours: Hours
+    playtime_by_genre: list[PlaytimeShare] = Field(
+        description="All-time playtime per genre; a game in two genres counts in both."
+    )
+    playtime_by_platform: list[PlaytimeShare]
+    most_played: list[TopGame] = Field(description="All-time top ten.")
+    recently_played: list[TopGame] = Field(description="The ten last played.")
+    most_played_in_period: list[TopGame] = Field(
+        description="Top five by minutes played within the period (from playtime history)."
+    )
+    by_release_year: list[YearBucket]
+    activity: list[ActivityPoint] = Field(
+        description="Minutes played over the period, from the playtime recorded by each sync."
+    )
+    trend: TrendOut
+    notes: list[str] = Field(description="Caveats about the figures, in sentences.")
+
+
+class LibrarySummaryOut(_Out):
+    games: int
+    platforms: int
+    libraries: int
+    playtime_minutes: Minutes
+    played: int
+    backlog: int
+    playing: int
+    completed: int
+    abandoned: int
+    last_played_at: datetime | None
+
+
+# --- recommendations, cross-platform, export ------------------------------------------------------
+
+RecommendationCriteria = Literal[
+    "balanced", "unplayed", "highly_rated", "favourite_genre", "unfinished"
+]
+
+
+class Recommendation(_Out):
+    game_id: int
+    title: str
+    platforms: list[str]
+    genres: list[str]
+    metacritic_score: int | None
+    playtime_minutes: Minutes
+    last_played_at: datetime | None
+    reason: str = Field(description="Why this game, in one sentence.")
+    reasons: list[str] = Field(description="Every reason that applied, as short codes.")
+    score: float = Field(description="Higher is a stronger recommendation.")
+
+
+class Recommendations(_Out):
+    criteria: RecommendationCriteria
+    genre_preference: str | None
+    favourite_genre: str | None = Field(description="The genre you have played the most.")
+    items: list[Recommendation]
+    note: str = Field(description="How the list was made, or why it is short.")
+
+
+class CrossPlatformGame(_Out):
+    game_id: int
+    title: str
+    copies: list[OwnedCopy]
+    total_playtime_minutes: Minutes
+    total_playtime_hours: Hours
+    most_played_on: str = Field(description="Platform name with the most playtime.")
+
+
+class CrossPlatformGames(_Out):
+    items: list[CrossPlatformGame]
+    total: int = Field(description="Games owned on more than one platform.")
+
+
+ExportFormat = Literal["json", "csv"]
+
+
+class ExportOut(_Out):
+    format: ExportFormat
+    filename: str
+    media_type: str
+    rows: int = Field(description="Copies exported.")
+    content: str = Field(description="The file's content.")
+
+
+# --- collections -------------------------------------------------------------------------------------
+
+
+class CollectionOut(_Out):
+    id: int
+    name: str
+    rules: dict[str, Any] = Field(description="The stored rules.")
+    game_count: int = Field(description="Copies matching the rules right now.")
+    created_at: datetime
+
+
+class CollectionPage(_Out):
+    collection: CollectionOut
+    games: GameList

@@ -1,0 +1,63 @@
+"""Games the user owns on more than one platform, with playtime on each."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.db.models import Count
+
+from games.queries import visible_entries
+from games.schemas import CrossPlatformGame, CrossPlatformGames, OwnedCopy, hours
+
+
+def cross_platform_games(user, *, limit: int = 50, offset: int = 0) -> CrossPlatformGames:
+    entries = visible_entries(user).filter(hidden=False)
+    shared = (
+        entries.values("release__game_id")
+        .annotate(platforms=Count("library__platform", distinct=True))
+        .filter(platforms__gt=1)
+    )
+    total = shared.count()
+    game_ids = list(
+        shared.order_by("release__game__sort_title", "release__game_id").values_list(
+            "release__game_id", flat=True
+        )[offset : offset + limit]
+    )
+    copies = (
+        entries.filter(release__game_id__in=game_ids)
+        .select_related("release__game", "release__platform", "library__platform")
+        .order_by("release__game__sort_title", "release__game_id", "library__platform__sort_order")
+    )
+    items = []
+    for _game_id, group in groupby(copies, key=lambda entry: entry.release.game_id):
+        group = list(group)
+        game = group[0].release.game
+        minutes = sum(entry.playtime_minutes for entry in group)
+        top = max(group, key=lambda entry: entry.playtime_minutes)
+        items.append(
+            CrossPlatformGame(
+                game_id=game.pk,
+                title=game.title,
+                copies=[_copy(entry) for entry in group],
+                total_playtime_minutes=minutes,
+                total_playtime_hours=hours(minutes),
+                most_played_on=top.library.platform.name if minutes else "",
+            )
+        )
+    return CrossPlatformGames(items=items, total=total)
+
+
+def _copy(entry) -> OwnedCopy:
+    platform = entry.library.platform
+    return OwnedCopy(
+        platform=platform.code,
+        platform_name=platform.name,
+        library_id=entry.library_id,
+        library_name=entry.library.display_name,
+        playtime_minutes=entry.playtime_minutes,
+        playtime_hours=hours(entry.playtime_minutes),
+        last_played_at=entry.last_played_at,
+        status=entry.status,
+        user_rating=entry.user_rating,
+        store_url=entry.release.store_url,
+    )

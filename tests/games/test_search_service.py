@@ -1,0 +1,48 @@
+"""games.services.search.search_games: offset and cursor pages, totals, the cap."""
+
+from __future__ import annotations
+
+import pytest
+
+from games.queries import InvalidFilter, LibraryFilters
+from games.services.search import search_games
+
+
+def titles(page) -> list[str]:
+    return [row.title for row in page.items]
+
+
+def test_it_pages_by_offset_in_the_same_order_as_by_cursor(alice, game_world):
+    for sort in ("title", "playtime", "metacritic"):
+        by_cursor, cursor = [], ""
+        while True:
+            page = search_games(alice, LibraryFilters(sort=sort), limit=2, cursor=cursor)
+            by_cursor += titles(page)
+            if not page.next_cursor:
+                break
+            cursor = page.next_cursor
+        by_offset, offset = [], 0
+        while offset is not None:
+            page = search_games(alice, LibraryFilters(sort=sort), limit=2, offset=offset)
+            by_offset += titles(page)
+            offset = page.next_offset
+        assert by_offset == by_cursor, sort
+        assert len(by_cursor) == 7 == page.total
+
+
+def test_it_filters_and_counts_the_whole_result(alice, game_world):
+    page = search_games(alice, LibraryFilters(genre="rpg", platform="steam"), limit=1)
+    assert page.total == 2
+    assert titles(page) == ["Disco Elysium"]
+    assert page.items[0].genres == ["RPG"]
+    assert page.items[0].game_id == game_world.id("Disco Elysium")
+
+
+def test_it_refuses_offset_and_cursor_together_naming_offset(alice, game_world):
+    first = search_games(alice, LibraryFilters(), limit=2)
+    with pytest.raises(InvalidFilter, match=r"^offset"):
+        search_games(alice, LibraryFilters(), cursor=first.next_cursor, offset=2)
+
+
+def test_it_shows_a_capped_user_nothing_above_the_cap(charlie, game_world):
+    assert titles(search_games(charlie, LibraryFilters())) == ["Kids Kart"]
