@@ -1,3 +1,184 @@
-from ninja import Router
+"""REST endpoints for the library (/api/games/): search, one game, totals, analytics,
+recommendations, export and smart collections.
+
+Each endpoint parses, calls one service and returns its shape (games/schemas.py). Authentication
+(session or API key) is the NinjaAPI's; a read-only API key cannot change anything. A game the
+user does not own, or may not see under their rating cap, is a 404 like any missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from games.queries import MAX_PAGE_SIZE, PAGE_SIZE, InvalidFilter, library_summary
+from games.schemas import (
+    CollectionOut,
+    CollectionPage,
+    CollectionRules,
+    CrossPlatformGames,
+    ExportFormat,
+    GameDetailOut,
+    GameList,
+    GamingPatterns,
+    LibraryFilterInput,
+    LibrarySummaryOut,
+    RecommendationCriteria,
+    Recommendations,
+    TimePeriod,
+)
+from games.services import NotFound, ServiceError, collections
+from games.services.analytics import analyze_gaming_patterns
+from games.services.cross_platform import cross_platform_games
+from games.services.export import export_library
+from games.services.recommendations import recommend_games
+from games.services.search import game_details, search_games
+from mcp_bridge.models import ApiKey
 
 router = Router(tags=["games"])
+
+
+class Paging(Schema):
+    cursor: str = Field("", max_length=500, description="next_cursor of the previous page.")
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+
+
+class CollectionIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    rules: CollectionRules
+
+
+class CollectionPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    rules: CollectionRules | None = None
+
+
+def _services(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Service errors as HTTP errors: not found → 404, anything the caller can fix → 400."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except NotFound as exc:
+            raise HttpError(404, str(exc)) from None
+        except (ServiceError, InvalidFilter) as exc:
+            raise HttpError(400, str(exc)) from None
+
+    return wrapper
+
+
+def _writer(request: HttpRequest):
+    """The user, if the request may change things: a session, or a read-write API key."""
+    if getattr(request, "api_key_scope", ApiKey.Scope.WRITE) != ApiKey.Scope.WRITE:
+        raise HttpError(403, "This API key is read-only; use a read-write key to change things.")
+    return request.auth
+
+
+@router.get("/", response=GameList, summary="Search the library")
+@_services
+def search(request: HttpRequest, filters: Query[LibraryFilterInput], paging: Query[Paging]):
+    """Owned copies matching the filters, a page at a time (follow next_cursor)."""
+    return search_games(
+        request.auth, filters.to_filters(), cursor=paging.cursor, limit=paging.limit
+    )
+
+
+@router.get("/stats", response=LibrarySummaryOut, summary="Library totals")
+def stats(request: HttpRequest, library_id: int | None = None):
+    return LibrarySummaryOut.model_validate(library_summary(request.auth, library_id))
+
+
+@router.get("/analytics", response=GamingPatterns, summary="Gaming patterns")
+@_services
+def analytics(
+    request: HttpRequest, time_period: TimePeriod = "month", library_id: int | None = None
+):
+    """Playtime by genre and platform, most and recently played, backlog, completion, activity
+    and trend over the period."""
+    return analyze_gaming_patterns(request.auth, library_id=library_id, time_period=time_period)
+
+
+@router.get("/recommendations", response=Recommendations, summary="What to play next")
+@_services
+def recommendations(
+    request: HttpRequest,
+    criteria: RecommendationCriteria = "balanced",
+    genre: str | None = None,
+    limit: int = Query(10, ge=1, le=MAX_PAGE_SIZE),
+):
+    return recommend_games(request.auth, criteria=criteria, limit=limit, genre_preference=genre)
+
+
+@router.get("/cross-platform", response=CrossPlatformGames, summary="Games on several platforms")
+def cross_platform(
+    request: HttpRequest,
+    limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+    offset: int = Query(0, ge=0),
+):
+    return cross_platform_games(request.auth, limit=limit, offset=offset)
+
+
+@router.get("/export", summary="Export the library as a file")
+@_services
+def export(request: HttpRequest, filters: Query[LibraryFilterInput], format: ExportFormat = "json"):
+    """The filtered library as a JSON or CSV download. Never contains credentials."""
+    result = export_library(request.auth, filters.to_filters(), format)
+    response = HttpResponse(result.content, content_type=f"{result.media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response
+
+
+@router.get("/collections", response=list[CollectionOut], summary="Smart collections")
+@_services
+def collection_list(request: HttpRequest):
+    return collections.list_collections(request.auth)
+
+
+@router.post("/collections", response={201: CollectionOut}, summary="Create a smart collection")
+@_services
+def collection_create(request: HttpRequest, payload: CollectionIn):
+    return Status(201, collections.create_collection(_writer(request), payload.name, payload.rules))
+
+
+@router.get(
+    "/collections/{int:collection_id}", response=CollectionPage, summary="A collection's games"
+)
+@_services
+def collection_detail(request: HttpRequest, collection_id: int, paging: Query[Paging]):
+    """The collection, with its rules evaluated now."""
+    return collections.collection_games(
+        request.auth, collection_id, cursor=paging.cursor, limit=paging.limit
+    )
+
+
+@router.patch(
+    "/collections/{int:collection_id}", response=CollectionOut, summary="Change a collection"
+)
+@_services
+def collection_update(request: HttpRequest, collection_id: int, payload: CollectionPatch):
+    return collections.update_collection(
+        _writer(request), collection_id, name=payload.name, rules=payload.rules
+    )
+
+
+@router.delete(
+    "/collections/{int:collection_id}", response={204: None}, summary="Delete a collection"
+)
+@_services
+def collection_delete(request: HttpRequest, collection_id: int):
+    collections.delete_collection(_writer(request), collection_id)
+    return Status(204, None)
+
+
+@router.get("/{int:game_id}", response=GameDetailOut, summary="One game")
+@_services
+def detail(request: HttpRequest, game_id: int, library_id: int | None = None):
+    """Metadata, every copy you own with its playtime, achievements progress. 404 when the game is
+    not in your library."""
+    return game_details(request.auth, game_id, library_id)
