@@ -40,6 +40,7 @@ from games.ratings import ESRB_CHOICES, PEGI_CHOICES
 from games.titles import normalize_title, sort_title
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 from libraries.progress import RunLost, SyncProgress, SyncProgressMessage
+from libraries.services import bulk
 from libraries.services.libraries import (
     PLATFORM_CLIENTS,
     LibraryError,
@@ -461,18 +462,19 @@ _ENTRY_UPDATE_FIELDS = [
 def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCounts:
     """Make ``library``'s entries match the platform's owned list, in one transaction.
 
-    Everything is compared in Python first so that an unchanged library costs one read and no
-    writes; changed rows go out in a few bulk upserts (never per-row saves, never bulk_update,
-    whose CASE statements grow super-linearly). Safe to repeat: every write is keyed.
+    Everything is compared in Python first, so an unchanged library costs one read and no
+    writes. Rows that change go out as bulk upserts (never per-row saves, never bulk_update,
+    whose CASE statements grow super-linearly); rows that are new go through the engine's bulk
+    insert path (libraries.services.bulk). Safe to repeat: a second pass finds nothing to do.
     """
     platform = library.platform
     now = timezone.now()
     today = timezone.localdate(now)
     incoming = {game.external_id: game for game in owned}  # also drops duplicate ids
     counts = OwnedCounts()
-    entries: list[LibraryGame] = []
+    changed: list[LibraryGame] = []
     release_updates: list[Release] = []
-    snapshot_releases: set[int] = set()
+    played: set[int] = set()  # release ids whose total playtime moved: they get a snapshot
 
     with transaction.atomic():
         current = {
@@ -496,14 +498,14 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
             if row is None:
                 newcomers.append(game)
                 continue
-            _, release_id, _, game_id, icon_url, has_stats, playtime, two_weeks, played, gone = row
+            _, release_id, _, game_id, icon_url, has_stats, playtime, two_weeks, last, gone = row
             icon = _url(game.icon_url)
             release_changed = icon_url != icon or has_stats != game.has_stats
             playtime_changed = playtime != _minutes(game.playtime_minutes)
             entry_changed = (
                 playtime_changed
                 or two_weeks != _optional_minutes(game.playtime_2weeks_minutes)
-                or played != game.last_played
+                or last != game.last_played
                 or gone is not None  # it came back
             )
             if release_changed:
@@ -511,9 +513,9 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
                     _release(platform, external_id, game_id, icon, game.has_stats)
                 )
             if entry_changed:
-                entries.append(_entry(library, release_id, game, now))
+                changed.append(_entry(library, release_id, game, now))
                 if playtime_changed:
-                    snapshot_releases.add(release_id)
+                    played.add(release_id)
             if release_changed or entry_changed:
                 counts.updated += 1
             else:
@@ -528,9 +530,8 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
                     release_updates.append(
                         _release(platform, game.external_id, row.game_id, icon, game.has_stats)
                     )
-                entries.append(_entry(library, row.release_id, game, now))
-                snapshot_releases.add(row.release_id)
-                counts.added += 1
+            _insert_entries(library, [(known[g.external_id].release_id, g) for g in newcomers], now)
+            counts.added = len(newcomers)
 
         if release_updates:
             Release.objects.bulk_create(
@@ -540,22 +541,23 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
                 update_fields=["icon_url", "has_stats"],
                 batch_size=BULK_BATCH_SIZE,
             )
-        if entries:
-            # update_conflicts makes the database return every row's id, new or updated.
+        if changed:
+            # update_conflicts also makes the database return each row's id.
             LibraryGame.objects.bulk_create(
-                entries,
+                changed,
                 update_conflicts=True,
                 unique_fields=["library", "release"],
                 update_fields=_ENTRY_UPDATE_FIELDS,
                 batch_size=BULK_BATCH_SIZE,
             )
+            # One snapshot per entry and day: a second sync on the same day corrects it.
             PlaytimeSnapshot.objects.bulk_create(
                 [
                     PlaytimeSnapshot(
                         entry_id=entry.pk, taken_on=today, playtime_minutes=entry.playtime_minutes
                     )
-                    for entry in entries
-                    if entry.release_id in snapshot_releases
+                    for entry in changed
+                    if entry.release_id in played
                 ],
                 update_conflicts=True,
                 unique_fields=["entry", "taken_on"],
@@ -567,6 +569,41 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
             LibraryGame.objects.filter(pk__in=chunk).update(removed_at=now, updated_at=now)
         counts.removed = len(left)
     return counts
+
+
+def _insert_entries(
+    library: Library, newcomers: Sequence[tuple[int, OwnedGame]], now: datetime
+) -> None:
+    """Entries (and their first playtime snapshot) for releases new to this library.
+
+    Nothing else writes entries of a library while its run holds the one active slot, so these
+    rows cannot exist yet and take the bulk insert path.
+    """
+    ids = bulk.reserve_ids(LibraryGame, len(newcomers))
+    bulk.insert_rows(
+        LibraryGame,
+        ["id", "release_id", "playtime_minutes", "playtime_2weeks_minutes", "last_played_at"],
+        (
+            (
+                entry_id,
+                release_id,
+                _minutes(game.playtime_minutes),
+                _optional_minutes(game.playtime_2weeks_minutes),
+                game.last_played,
+            )
+            for entry_id, (release_id, game) in zip(ids, newcomers, strict=True)
+        ),
+        shared={"library_id": library.pk, "added_at": now, "updated_at": now},
+    )
+    bulk.insert_rows(
+        PlaytimeSnapshot,
+        ["entry_id", "playtime_minutes"],
+        (
+            (entry_id, _minutes(game.playtime_minutes))
+            for entry_id, (_, game) in zip(ids, newcomers, strict=True)
+        ),
+        shared={"taken_on": timezone.localdate(now)},
+    )
 
 
 def _entry(library: Library, release_id: int, game: OwnedGame, now: datetime) -> LibraryGame:
@@ -612,12 +649,22 @@ def _releases_for(platform: Platform, games: Sequence[OwnedGame]) -> dict[str, _
 
 
 def _existing_releases(platform: Platform, external_ids: Sequence[str]) -> dict[str, _ReleaseRow]:
+    wanted = set(external_ids)
+    releases = Release.objects.filter(platform=platform)
+    # Thousands of ids (a first import) cost more to send as IN lists than reading the
+    # platform's releases once; a handful (a usual re-sync) is a short indexed lookup.
+    queries = (
+        [releases.filter(external_id__in=chunk) for chunk in _chunks(list(wanted))]
+        if len(wanted) <= IN_CHUNK
+        else [releases]
+    )
     found: dict[str, _ReleaseRow] = {}
-    for chunk in _chunks(list(external_ids)):
-        for release_id, external_id, game_id, icon_url, has_stats in Release.objects.filter(
-            platform=platform, external_id__in=chunk
-        ).values_list("id", "external_id", "game_id", "icon_url", "has_stats"):
-            found[external_id] = _ReleaseRow(release_id, game_id, icon_url, has_stats)
+    for query in queries:
+        for release_id, external_id, game_id, icon_url, has_stats in query.values_list(
+            "id", "external_id", "game_id", "icon_url", "has_stats"
+        ):
+            if external_id in wanted:
+                found[external_id] = _ReleaseRow(release_id, game_id, icon_url, has_stats)
     return found
 
 
@@ -630,38 +677,40 @@ class _NewRelease(NamedTuple):
 
 def _create_releases(platform: Platform, specs: Sequence[_NewRelease]) -> dict[str, _ReleaseRow]:
     """Create a Game and its Release for each spec whose release does not exist yet."""
-    # Two libraries importing the same new app at the same moment would each create a Game and
-    # one would end up orphaned; locking the platform row serialises creators (SQLite's
-    # IMMEDIATE transactions already do).
+    # Two libraries importing the same new app at once would each create it, and the second
+    # insert would fail; locking the platform row serialises creators on PostgreSQL (SQLite's
+    # IMMEDIATE transactions already do). Then look again: the other one may have made them.
     list(Platform.objects.select_for_update().filter(pk=platform.pk).values_list("pk"))
     found = _existing_releases(platform, [spec.external_id for spec in specs])
     todo = [spec for spec in specs if spec.external_id not in found]
-    games = []
-    for spec in todo:
-        title = spec.title.strip()[:300] or f"{platform.name} app {spec.external_id}"
-        games.append(
-            Game(
-                title=title,
-                normalized_title=normalize_title(title)[:300],
-                sort_title=sort_title(title),
-            )
-        )
-    Game.objects.bulk_create(games, batch_size=BULK_BATCH_SIZE)
-    releases = [
-        Release(
-            platform=platform,
-            external_id=spec.external_id,
-            game_id=game.pk,
-            icon_url=spec.icon_url,
-            has_stats=spec.has_stats,
-        )
-        for spec, game in zip(todo, games, strict=True)
+    if not todo:
+        return found
+    now = timezone.now()
+    game_ids = bulk.reserve_ids(Game, len(todo))
+    titles = [
+        spec.title.strip()[:300] or f"{platform.name} app {spec.external_id}" for spec in todo
     ]
-    Release.objects.bulk_create(releases, batch_size=BULK_BATCH_SIZE)
-    for spec, release in zip(todo, releases, strict=True):
-        found[spec.external_id] = _ReleaseRow(
-            release.pk, release.game_id, spec.icon_url, spec.has_stats
-        )
+    bulk.insert_rows(
+        Game,
+        ["id", "title", "normalized_title", "sort_title"],
+        (
+            (game_id, title, normalize_title(title)[:300], sort_title(title))
+            for game_id, title in zip(game_ids, titles, strict=True)
+        ),
+        shared={"created_at": now, "updated_at": now},
+    )
+    release_ids = bulk.reserve_ids(Release, len(todo))
+    bulk.insert_rows(
+        Release,
+        ["id", "external_id", "game_id", "icon_url", "has_stats"],
+        (
+            (release_id, spec.external_id, game_id, spec.icon_url, spec.has_stats)
+            for release_id, game_id, spec in zip(release_ids, game_ids, todo, strict=True)
+        ),
+        shared={"platform_id": platform.pk, "created_at": now},
+    )
+    for release_id, game_id, spec in zip(release_ids, game_ids, todo, strict=True):
+        found[spec.external_id] = _ReleaseRow(release_id, game_id, spec.icon_url, spec.has_stats)
     return found
 
 
