@@ -1,3 +1,249 @@
-from ninja import Router
+"""REST endpoints for libraries and their syncs, mounted at /api/libraries/.
+
+Each endpoint parses, checks ownership (other users' libraries are 404, never 403, so ids do not
+leak), calls a service and returns a schema. Authentication (session or API key) is global; keys
+with the "read" scope may only read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from libraries.models import Library, SyncRun
+from libraries.progress import SyncCounts, counts_of
+from libraries.services.libraries import (
+    LibraryError,
+    add_library,
+    delete_library,
+    update_library,
+)
+from libraries.services.sync import SyncAlreadyRunning, request_sync
 
 router = Router(tags=["libraries"])
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class LibraryIn(Schema):
+    platform: str = Field("steam", description="Platform code; 'steam' is the one that syncs.")
+    identifier: str = Field(
+        description="The account: a SteamID64, a Steam custom URL name, or a profile URL.",
+        examples=["76561197960287930", "gaben", "https://steamcommunity.com/id/gaben/"],
+    )
+    api_key: str | None = Field(
+        None,
+        description="The platform's Web API key for this library. Omit it to use the server's "
+        "STEAM_API_KEY. Stored encrypted; never returned.",
+    )
+    display_name: str | None = Field(
+        None, description="A name for the library; defaults to the account's persona name."
+    )
+
+
+class LibraryPatch(Schema):
+    display_name: str | None = Field(None, description="A new name.")
+    api_key: str | None = Field(
+        None,
+        description="A new key (checked against the platform first); an empty string removes "
+        "the library's own key so the server's key is used.",
+    )
+    sync_enabled: bool | None = Field(None, description="Whether scheduled syncs run.")
+    sync_interval_hours: int | None = Field(
+        None, ge=1, description="Hours between scheduled syncs (default 24)."
+    )
+
+
+class LibraryOut(Schema):
+    id: int
+    platform: str = Field(description="Platform code.")
+    user_identifier: str = Field(description="The account id on the platform (a SteamID64).")
+    display_name: str
+    avatar_url: str
+    profile_url: str
+    api_key: str = Field(
+        description="The library's own key, masked (last four characters), or '' when the "
+        "server's key is used."
+    )
+    sync_enabled: bool
+    sync_interval_hours: int
+    last_synced_at: datetime | None
+    next_sync_due_at: datetime | None
+    game_count: int = Field(description="Games currently in the library.")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_platform(obj: Library) -> str:
+        return obj.platform.code
+
+    @staticmethod
+    def resolve_api_key(obj: Library) -> str:
+        return obj.masked_api_key
+
+    @staticmethod
+    def resolve_game_count(obj: Library) -> int:
+        return getattr(obj, "game_count", 0)
+
+
+class SyncRequest(Schema):
+    phases: list[Literal["owned", "details", "achievements", "all"]] | None = Field(
+        None, description="Phases to run, in their natural order; all of them by default."
+    )
+    force: bool = Field(
+        False,
+        description="Replace a sync that is already running and refetch metadata and "
+        "achievements even when they are fresh.",
+    )
+
+
+class SyncCountsOut(Schema):
+    added: int = Field(description="Games new to the library in this sync.")
+    updated: int = Field(description="Games whose playtime or store data changed.")
+    unchanged: int
+    removed: int = Field(description="Games that left the platform's owned list (kept, flagged).")
+    details: int = Field(description="Games whose store metadata was read.")
+    achievements: int = Field(description="Games whose achievements were read.")
+    errors: int = Field(description="Games skipped because the platform's answer was unusable.")
+
+
+class SyncRunOut(Schema):
+    id: int
+    library_id: int
+    status: str = Field(
+        description="queued, running, rate_limited (waiting until retry_at), succeeded, failed "
+        "or cancelled."
+    )
+    phase: str = Field(description="owned, details, achievements, or done.")
+    phases: list[str]
+    trigger: str
+    force: bool
+    done: int = Field(description="Items finished in the current phase.")
+    total: int = Field(description="Items in the current phase (0 while still unknown).")
+    percent: int
+    eta_seconds: int | None = Field(description="Estimated seconds left in the current phase.")
+    counts: SyncCountsOut
+    error_code: str = Field(
+        description="Why it failed or is waiting (e.g. private_profile, invalid_credentials, "
+        "rate_limited); on a succeeded run, a notice such as achievements_private."
+    )
+    error_message: str
+    retry_at: datetime | None
+    attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_counts(obj: SyncRun) -> SyncCounts:
+        return counts_of(obj)
+
+
+class Problem(Schema):
+    detail: str
+
+
+class Conflict(Schema):
+    detail: str
+    run_id: int | None = Field(description="The sync that is already active.")
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+
+def _libraries(request: HttpRequest) -> QuerySet[Library]:
+    return (
+        Library.objects.filter(owner=request.user)
+        .select_related("platform")
+        .annotate(game_count=Count("entries", filter=Q(entries__removed_at__isnull=True)))
+    )
+
+
+def _require_write(request: HttpRequest) -> None:
+    if getattr(request, "api_key_scope", None) == "read":
+        raise HttpError(403, "This API key is read-only; use a key with the write scope.")
+
+
+@router.get("/", response=list[LibraryOut], summary="List your libraries")
+def list_libraries(request: HttpRequest):
+    return _libraries(request)
+
+
+@router.post("/", response={201: LibraryOut, 400: Problem}, summary="Add a library")
+def create_library(request: HttpRequest, payload: LibraryIn):
+    """Checks the account against the platform (key, account, privacy) before saving it."""
+    _require_write(request)
+    try:
+        library = add_library(
+            request.user,
+            payload.platform,
+            payload.identifier,
+            api_key=payload.api_key,
+            display_name=payload.display_name,
+        )
+    except LibraryError as exc:
+        return 400, {"detail": exc.message}
+    return 201, get_object_or_404(_libraries(request), pk=library.pk)
+
+
+@router.get("/{int:library_id}", response=LibraryOut, summary="Get a library")
+def get_library(request: HttpRequest, library_id: int):
+    return get_object_or_404(_libraries(request), pk=library_id)
+
+
+@router.patch(
+    "/{int:library_id}", response={200: LibraryOut, 400: Problem}, summary="Change a library"
+)
+def patch_library(request: HttpRequest, library_id: int, payload: LibraryPatch):
+    _require_write(request)
+    library = get_object_or_404(_libraries(request), pk=library_id)
+    try:
+        update_library(library, **payload.model_dump(exclude_unset=True))
+    except LibraryError as exc:
+        return 400, {"detail": exc.message}
+    return 200, get_object_or_404(_libraries(request), pk=library_id)
+
+
+@router.delete("/{int:library_id}", response={204: None}, summary="Delete a library")
+def remove_library(request: HttpRequest, library_id: int):
+    """Deletes the library, its entries and its sync history; games stay for other owners."""
+    _require_write(request)
+    delete_library(get_object_or_404(_libraries(request), pk=library_id))
+    return 204, None
+
+
+@router.post(
+    "/{int:library_id}/sync",
+    response={202: SyncRunOut, 409: Conflict},
+    summary="Start a sync",
+)
+def start_sync(request: HttpRequest, library_id: int, payload: SyncRequest | None = None):
+    """Queues a sync and answers at once; follow it at GET /runs/{run_id} or on ws/sync/."""
+    _require_write(request)
+    library = get_object_or_404(_libraries(request), pk=library_id)
+    payload = payload or SyncRequest()
+    try:
+        run = request_sync(
+            library, trigger=SyncRun.Trigger.API, phases=payload.phases, force=payload.force
+        )
+    except SyncAlreadyRunning as exc:
+        return 409, {"detail": exc.message, "run_id": exc.run.pk if exc.run else None}
+    return 202, run
+
+
+@router.get("/{int:library_id}/runs", response=list[SyncRunOut], summary="Sync history")
+def list_runs(request: HttpRequest, library_id: int, limit: int = 20):
+    """The library's syncs, newest first (at most 100)."""
+    library = get_object_or_404(_libraries(request), pk=library_id)
+    return library.sync_runs.all()[: max(1, min(limit, 100))]
+
+
+@router.get("/runs/{int:run_id}", response=SyncRunOut, summary="Sync status")
+def get_run(request: HttpRequest, run_id: int):
+    return get_object_or_404(SyncRun, pk=run_id, library__owner=request.user)

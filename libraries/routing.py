@@ -1,1 +1,5 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from libraries.consumers import SyncProgressConsumer
+
+websocket_urlpatterns = [path("ws/sync/", SyncProgressConsumer.as_asgi())]
