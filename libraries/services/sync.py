@@ -945,23 +945,25 @@ def _achievements_queryset(job: _Job):
     entries = LibraryGame.objects.filter(
         library=job.library, removed_at__isnull=True, release__has_stats=True
     )
-    since = None if job.run.force else _last_achievements_pass(job)
-    if since is not None:
-        # Unlocks only change when a game is played; new entries still need their schema.
-        entries = entries.filter(Q(last_played_at__gte=since) | Q(added_at__gte=since))
+    previous = None if job.run.force else _last_achievements_pass(job)
+    if previous is not None:
+        # Unlocks only change when a game is played, so a game is read again only if it was
+        # played after the last pass began; entries that pass did not see are read too.
+        started, finished = previous
+        entries = entries.filter(Q(last_played_at__gte=started) | Q(added_at__gt=finished))
     return entries.order_by("release_id")
 
 
-def _last_achievements_pass(job: _Job) -> datetime | None:
-    """When the last successful run that read achievements started, or None."""
+def _last_achievements_pass(job: _Job) -> tuple[datetime, datetime] | None:
+    """Start and end of the last successful run that read achievements, if any."""
     previous = (
         SyncRun.objects.filter(library=job.library, status=Status.SUCCEEDED)
         .exclude(pk=job.run.pk)
-        .values_list("started_at", "phases")[:20]
+        .values_list("started_at", "finished_at", "phases")[:20]
     )
-    for started_at, phases in previous:
-        if Phase.ACHIEVEMENTS in (phases or ()):
-            return started_at
+    for started_at, finished_at, phases in previous:
+        if Phase.ACHIEVEMENTS in (phases or ()) and started_at and finished_at:
+            return started_at, finished_at
     return None
 
 
