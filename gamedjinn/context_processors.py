@@ -35,8 +35,23 @@ def _theme(request: HttpRequest) -> str:
     return profile_for(user).theme
 
 
+def _nav_section(request: HttpRequest) -> str:
+    """Which navigation entry the current page belongs to, for aria-current."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace == "libraries":
+        return "platforms"
+    if match.namespace == "mcp_bridge":
+        return "settings"
+    if match.namespace == "games":
+        return {"home": "dashboard", "analytics": "analytics"}.get(match.url_name or "", "library")
+    return ""
+
+
 def app(request: HttpRequest) -> dict[str, Any]:
     return {
+        "NAV_SECTION": _nav_section(request),
         "EMBEDDED_MODE": settings.EMBEDDED_MODE,
         "PUBLIC_URL": settings.PUBLIC_URL,
         # Lazy: the profile is read only by pages that render the full layout, never by fragments.
