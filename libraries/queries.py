@@ -1,0 +1,80 @@
+"""Read-side queries over a user's libraries and their sync runs, for the pages.
+
+Each returns everything a page needs in a fixed number of queries, however many libraries or runs
+there are (no query per library in a template loop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Subquery
+
+from games.queries import visible_entries
+from libraries.models import Library, SyncRun
+
+HISTORY_SIZE = 20
+
+
+@dataclass
+class LibraryState:
+    """A library with its latest sync run and how many of its games the user sees."""
+
+    library: Library
+    run: SyncRun | None
+    games: int
+
+    @property
+    def pk(self) -> int:
+        return self.library.pk
+
+
+def library_states(user) -> list[LibraryState]:
+    """The user's libraries, each with its latest run and visible game count (three queries)."""
+    latest = SyncRun.objects.filter(library=OuterRef("pk")).order_by("-created_at", "-id")
+    libraries = list(
+        Library.objects.filter(owner=user)
+        .select_related("platform")
+        .annotate(latest_run_id=Subquery(latest.values("pk")[:1]))
+    )
+    if not libraries:
+        return []
+    runs = SyncRun.objects.in_bulk([lib.latest_run_id for lib in libraries if lib.latest_run_id])
+    counts = dict(
+        visible_entries(user)
+        .filter(hidden=False)
+        .order_by()
+        .values_list("library_id")
+        .annotate(games=Count("pk"))
+    )
+    return [
+        LibraryState(library=lib, run=runs.get(lib.latest_run_id), games=counts.get(lib.pk, 0))
+        for lib in libraries
+    ]
+
+
+def libraries_of(user) -> list[Library]:
+    """The user's libraries with their platforms, for pickers (one query)."""
+    return list(Library.objects.filter(owner=user).select_related("platform"))
+
+
+def library_for(user, library_id: int) -> Library:
+    """One of the user's libraries. Raises Library.DoesNotExist for anyone else's."""
+    return Library.objects.select_related("platform").get(owner=user, pk=library_id)
+
+
+def library_state(user, library: Library) -> LibraryState:
+    """One of the user's libraries (see library_for) with its latest run and visible game count."""
+    return LibraryState(
+        library=library,
+        run=latest_run(library),
+        games=visible_entries(user).filter(library=library, hidden=False).count(),
+    )
+
+
+def latest_run(library: Library) -> SyncRun | None:
+    return library.sync_runs.order_by("-created_at", "-id").first()
+
+
+def sync_history(library: Library, limit: int = HISTORY_SIZE) -> list[SyncRun]:
+    return list(library.sync_runs.order_by("-created_at", "-id")[:limit])
