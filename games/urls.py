@@ -5,4 +5,9 @@ from games import views
 app_name = "games"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("library/", views.library, name="library"),
+    path("search/suggest/", views.suggest, name="suggest"),
+    path("games/<int:game_id>/", views.game, name="game"),
+    path("games/<int:game_id>/ownership/", views.edit_ownership, name="edit_ownership"),
+    path("analytics/", views.analytics, name="analytics"),
 ]

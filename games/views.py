@@ -1,8 +1,154 @@
-from django.shortcuts import render
+"""Pages about games: the dashboard, the library, one game, analytics, and quick search.
 
-from libraries.models import Library
+Views parse, authorize, call games.queries (the one read path, which applies the user's
+content-rating cap) or a service, and render. htmx requests get the fragment they asked for.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from games.charts import analytics_charts
+from games.forms import SORT_CHOICES, AnalyticsForm, LibraryFilterForm, OwnershipForm
+from games.models import Game
+from games.queries import (
+    InvalidFilter,
+    LibraryFilters,
+    game_detail,
+    genres_in_library,
+    library_summary,
+    most_played,
+    recently_played,
+    search_library,
+)
+from games.ratings import ESRB_CHOICES
+from games.services import NotFound
+from games.services.analytics import analyze_gaming_patterns
+from games.services.ownership import update_ownership
+from libraries.queries import libraries_of, library_states
+
+SUGGESTIONS = 6
 
 
-def home(request):
-    libraries = Library.objects.filter(owner=request.user).select_related("platform")
-    return render(request, "games/home.html", {"libraries": libraries})
+def _fragment_requested(request: HttpRequest) -> bool:
+    """An htmx swap wants a fragment; a history restore (back button, cache miss) wants the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    states = library_states(user)
+    context = {
+        "libraries": states,
+        "summary": library_summary(user) if states else None,
+        "recent": recently_played(user, limit=12) if states else [],
+        "top": most_played(user, limit=8) if states else [],
+    }
+    return render(request, "games/home.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def library(request: HttpRequest) -> HttpResponse:
+    form = LibraryFilterForm(request.GET)
+    cursor = request.GET.get("cursor", "")
+    try:
+        page = search_library(request.user, form.filters(), cursor=cursor)
+    except InvalidFilter as exc:
+        form.add_error(None, str(exc))
+        page, cursor = search_library(request.user, LibraryFilters()), ""
+    context = {"form": form, "page": page, "view": form.layout, "cursor": cursor}
+    if _fragment_requested(request):
+        template = "games/_entries.html" if cursor else "games/_results.html"
+        return render(request, template, context)
+    libraries = libraries_of(request.user)
+    context |= {
+        "libraries": libraries,
+        "platforms": sorted(
+            {library.platform for library in libraries}, key=lambda p: (p.sort_order, p.name)
+        ),
+        "genres": genres_in_library(request.user),
+        "sort_choices": SORT_CHOICES,
+        "esrb_labels": dict(ESRB_CHOICES),
+    }
+    return render(request, "games/library.html", context)
+
+
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Search as you type from the top bar: the best few matches, as links."""
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    items = (
+        search_library(request.user, LibraryFilters(q=query), size=SUGGESTIONS).items
+        if query
+        else []
+    )
+    return render(request, "games/_suggestions.html", {"items": items, "q": query})
+
+
+@require_GET
+def game(request: HttpRequest, game_id: int) -> HttpResponse:
+    try:
+        detail = game_detail(request.user, game_id)
+    except Game.DoesNotExist:
+        raise Http404("No such game in your library.") from None
+    first = detail.entries[0]
+    form = OwnershipForm(
+        initial={"status": first.status, "user_rating": first.user_rating, "hidden": first.hidden}
+    )
+    return render(request, "games/game.html", {"detail": detail, "game": detail.game, "form": form})
+
+
+@require_POST
+def edit_ownership(request: HttpRequest, game_id: int) -> HttpResponse:
+    form = OwnershipForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            update_ownership(request.user, game_id, **form.cleaned_data)
+        except Game.DoesNotExist:
+            raise Http404("No such game in your library.") from None
+        saved = True
+    if not request.htmx:
+        if saved:
+            messages.success(request, "Saved.")
+        return redirect("games:game", game_id=game_id)
+    response = render(
+        request, "games/_ownership_form.html", {"form": form, "game_id": game_id, "saved": saved}
+    )
+    if saved:
+        trigger_client_event(response, "gd:toast", {"kind": "success", "title": "Saved"})
+    return response
+
+
+@require_GET
+def analytics(request: HttpRequest) -> HttpResponse:
+    form = AnalyticsForm(request.GET)
+    try:
+        patterns = analyze_gaming_patterns(
+            request.user, library_id=form.library_id, time_period=form.time_period
+        )
+    except NotFound:
+        raise Http404("No such library.") from None
+    library_url = reverse("games:library")
+    charts = analytics_charts(
+        patterns,
+        game_url=lambda game_id: reverse("games:game", args=[game_id]),
+        genre_url=lambda name: f"{library_url}?{urlencode({'genre': name, 'sort': 'playtime'})}",
+    )
+    context = {
+        "form": form,
+        "patterns": patterns,
+        "charts": charts,
+        "libraries": libraries_of(request.user),
+        "periods": form.fields["period"].choices,
+    }
+    return render(request, "games/analytics.html", context)

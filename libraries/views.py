@@ -1,0 +1,171 @@
+"""Platforms & libraries: add a library (validated against the platform before it is saved), its
+schedule, sync now, retry after a rate limit, delete, sync history, and the live sync fragment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from libraries.forms import AddLibraryForm, LibrarySettingsForm
+from libraries.models import Library, SyncRun
+from libraries.queries import (
+    latest_run,
+    library_for,
+    library_state,
+    library_states,
+    sync_history,
+)
+from libraries.services.libraries import (
+    LibraryError,
+    add_library,
+    delete_library,
+    update_library,
+)
+from libraries.services.sync import SyncAlreadyRunning, enqueue_run, request_sync
+
+
+def _own_library(request: HttpRequest, library_id: int) -> Library:
+    try:
+        return library_for(request.user, library_id)
+    except Library.DoesNotExist:
+        raise Http404("No such library.") from None
+
+
+def _status_fragment(request: HttpRequest, library: Library, variant: str = "") -> HttpResponse:
+    state = library_state(request.user, library)
+    return render(
+        request,
+        "libraries/_sync_status.html",
+        {"library": state.library, "run": state.run, "games": state.games, "variant": variant},
+    )
+
+
+def _retry_now(library: Library) -> None:
+    """Resume a run parked by a rate limit now instead of at its retry time. A parked run may be
+    claimed by any task, and the one already scheduled for later finds it done and skips."""
+    run = latest_run(library)
+    if run is not None and run.status == SyncRun.Status.RATE_LIMITED:
+        enqueue_run(run.pk)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "libraries/index.html",
+        {"libraries": library_states(request.user), "form": AddLibraryForm()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest) -> HttpResponse:
+    form = AddLibraryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            library = add_library(
+                request.user,
+                data["platform"].code,
+                data["account"],
+                api_key=data["api_key"] or None,
+                display_name=data["display_name"] or None,
+            )
+        except LibraryError as exc:
+            form.add_error(None, exc.message)
+        else:
+            request_sync(library, trigger="manual")
+            messages.success(request, f"Added {library.display_name}. Your games are on their way.")
+            return redirect("libraries:detail", library_id=library.pk)
+    return render(request, "libraries/add.html", {"form": form})
+
+
+@require_GET
+def detail(request: HttpRequest, library_id: int) -> HttpResponse:
+    library = _own_library(request, library_id)
+    state = library_state(request.user, library)
+    form = LibrarySettingsForm(
+        initial={
+            "display_name": library.display_name,
+            "sync_enabled": library.sync_enabled,
+            "sync_interval_hours": library.sync_interval_hours,
+        },
+        interval=library.sync_interval_hours,
+    )
+    return render(
+        request,
+        "libraries/detail.html",
+        {
+            "library": library,
+            "state": state,
+            "history": sync_history(library),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def edit(request: HttpRequest, library_id: int) -> HttpResponse:
+    library = _own_library(request, library_id)
+    form = LibrarySettingsForm(request.POST, interval=library.sync_interval_hours)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_library(
+                library,
+                display_name=data["display_name"],
+                sync_enabled=data["sync_enabled"],
+                sync_interval_hours=data["sync_interval_hours"],
+                api_key=data["api_key"] or None,
+            )
+        except LibraryError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not request.htmx:
+                messages.success(request, "Library settings saved.")
+                return redirect("libraries:detail", library_id=library.pk)
+            response = render(
+                request, "libraries/_settings_form.html", {"form": form, "library": library}
+            )
+            return trigger_client_event(
+                response, "gd:toast", {"kind": "success", "title": "Library settings saved"}
+            )
+    return render(request, "libraries/_settings_form.html", {"form": form, "library": library})
+
+
+@require_POST
+def sync(request: HttpRequest, library_id: int) -> HttpResponse:
+    """Sync now; from the rate-limit banner, retry a parked run at once."""
+    library = _own_library(request, library_id)
+    try:
+        if request.POST.get("retry"):
+            _retry_now(library)
+        else:
+            request_sync(library, trigger="manual", force=bool(request.POST.get("force")))
+    except SyncAlreadyRunning:
+        if not request.htmx:
+            messages.info(request, "A sync of this library is already running.")
+    if request.htmx:
+        return _status_fragment(request, library, request.POST.get("variant", ""))
+    return redirect("libraries:detail", library_id=library.pk)
+
+
+@require_GET
+def sync_status(request: HttpRequest, library_id: int) -> HttpResponse:
+    """The sync fragment, rendered from the SyncRun row: what the page re-fetches on reconnect."""
+    library = _own_library(request, library_id)
+    return _status_fragment(request, library, request.GET.get("variant", ""))
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, library_id: int) -> HttpResponse:
+    library = _own_library(request, library_id)
+    if request.method == "POST":
+        name = library.display_name
+        delete_library(library)
+        messages.success(request, f"Deleted {name} and its sync history.")
+        return redirect("libraries:list")
+    state = library_state(request.user, library)
+    return render(request, "libraries/delete.html", {"library": library, "state": state})
