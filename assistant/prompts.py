@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
-from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from assistant.llm import ANSWER_TOKENS
 
@@ -50,8 +49,7 @@ def system_prompt(user) -> SystemMessage:
     return SystemMessage(SYSTEM_PROMPT.format(name=name, today=today))
 
 
-def tools_tokens(tools: Sequence[BaseTool]) -> int:
-    schemas = [convert_to_openai_tool(tool) for tool in tools]
+def tools_tokens(schemas: Sequence[dict[str, Any]]) -> int:
     return len(json.dumps(schemas)) // 4
 
 
@@ -59,10 +57,11 @@ def build_messages(
     user,
     history: Sequence[tuple[str, str]],
     question: str,
-    tools: Sequence[BaseTool] = (),
+    tools: Sequence[dict[str, Any]] = (),
     context_tokens: int | None = None,
 ) -> list[BaseMessage]:
     """System prompt, as much of HISTORY ((role, text) pairs, oldest first) as fits, the question.
+    TOOLS are the offered tools' schemas: they take room in the context too.
 
     The oldest turns go first when the conversation outgrows the model's context; what they asked
     is kept as a short digest, so "as I said before" still has something to stand on.

@@ -177,7 +177,7 @@ async def _answer(
     )
     try:
         async with user_tools(user) as toolbox:
-            messages = build_messages(user, history, question, list(toolbox.tools.values()))
+            messages = build_messages(user, history, question, list(toolbox.schemas.values()))
             await _converse(llm.chat_model(conversation.model), messages, toolbox, turn, emit)
     except asyncio.CancelledError:
         turn.stopped = True
@@ -214,7 +214,8 @@ async def _converse(
     tainted = False  # has library text (untrusted) entered this turn yet?
     for round_ in range(MAX_TOOL_ROUNDS + 1):
         offered = toolbox.offered(tainted=tainted) if round_ < MAX_TOOL_ROUNDS else []
-        runnable = model.bind_tools(offered) if offered else model
+        schemas = [toolbox.schemas[tool.name] for tool in offered]
+        runnable = model.bind_tools(schemas) if schemas else model
         reply: AIMessageChunk | None = None
         async for chunk in runnable.astream(messages):
             reply = chunk if reply is None else reply + chunk
