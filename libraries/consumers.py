@@ -41,24 +41,22 @@ class SyncProgressConsumer(AsyncJsonWebsocketConsumer):
     async def sync_progress(self, event: SyncProgressMessage) -> None:
         # A socket outlives the request that opened it: re-check on every message that the
         # user is still signed in and active, and that the library is still theirs.
-        if not await self._still_signed_in():
+        allowed = await self._check(event["library_id"])
+        if allowed is None:
             await self.close(code=4401)
-            return
-        if await Library.objects.filter(
-            pk=event["library_id"], owner_id=self.scope["user"].pk
-        ).aexists():
+        elif allowed:
             await self.send_json(event)
 
-    @database_sync_to_async
-    def _still_signed_in(self) -> bool:
+    @database_sync_to_async  # closes its connection afterwards, unlike the async ORM calls
+    def _check(self, library_id: int) -> bool | None:
+        """None when the user is no longer signed in; else whether the library is theirs."""
         user = self.scope["user"]
         session_key = getattr(self.scope.get("session"), "session_key", None)
-        if not session_key:
-            return False
         # A fresh read: the scope's own session object is cached from the handshake, so it
         # would not notice a logout in another tab.
         session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-        return (
-            session.get(SESSION_KEY) == str(user.pk)
-            and get_user_model().objects.filter(pk=user.pk, is_active=True).exists()
-        )
+        if not session_key or session.get(SESSION_KEY) != str(user.pk):
+            return None
+        if not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
+            return None
+        return Library.objects.filter(pk=library_id, owner_id=user.pk).exists()

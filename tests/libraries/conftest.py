@@ -7,14 +7,18 @@ failure paths run in milliseconds and one test's back-off never slows the next.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from celery.signals import after_task_publish
 from django.conf import settings as django_settings
+from django.db import connection
+from django.test import Client
 
 from libraries.models import Library, SyncRun
 from libraries.services import libraries as library_services
@@ -106,3 +110,39 @@ def run_sync_now(library: Library, **options: Any) -> SyncRun:
 
 def owned_appids(world: SteamWorld) -> set[str]:
     return {str(game["appid"]) for game in world.player.owned}
+
+
+@pytest.fixture
+def alice_session(alice: Any) -> str:
+    """A signed-in session key for Alice (for WebSocket handshakes)."""
+    client = Client()
+    client.force_login(alice)
+    return client.cookies["sessionid"].value
+
+
+def current_database_url() -> str:
+    """DATABASE_URL of the database this test runs on, for subprocesses that must share it."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{quote(db['USER'] or '')}{password}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a manage.py/celery subprocess on this test's database and Steam."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {
+        "DATABASE_URL": current_database_url(),
+        "DATA_DIR": str(django_settings.DATA_DIR),  # the same keys decrypt the stored API key
+        "STEAM_API_URL": django_settings.STEAM_API_URL,
+        "STEAM_STORE_URL": django_settings.STEAM_STORE_URL,
+        "STEAM_API_RATE_LIMIT": "10000/1",
+        "STEAM_STORE_RATE_LIMIT": "10000/1",
+    }
+    if django_settings.REDIS_URL:
+        env["REDIS_URL"] = django_settings.REDIS_URL
+    return env | extra
