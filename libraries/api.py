@@ -13,7 +13,7 @@ from typing import Literal
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from libraries.models import Library, SyncRun
@@ -188,8 +188,8 @@ def create_library(request: HttpRequest, payload: LibraryIn):
             display_name=payload.display_name,
         )
     except LibraryError as exc:
-        return 400, {"detail": exc.message}
-    return 201, get_object_or_404(_libraries(request), pk=library.pk)
+        return Status(400, {"detail": exc.message})
+    return Status(201, get_object_or_404(_libraries(request), pk=library.pk))
 
 
 @router.get("/{int:library_id}", response=LibraryOut, summary="Get a library")
@@ -206,8 +206,8 @@ def patch_library(request: HttpRequest, library_id: int, payload: LibraryPatch):
     try:
         update_library(library, **payload.model_dump(exclude_unset=True))
     except LibraryError as exc:
-        return 400, {"detail": exc.message}
-    return 200, get_object_or_404(_libraries(request), pk=library_id)
+        return Status(400, {"detail": exc.message})
+    return Status(200, get_object_or_404(_libraries(request), pk=library_id))
 
 
 @router.delete("/{int:library_id}", response={204: None}, summary="Delete a library")
@@ -215,7 +215,7 @@ def remove_library(request: HttpRequest, library_id: int):
     """Deletes the library, its entries and its sync history; games stay for other owners."""
     _require_write(request)
     delete_library(get_object_or_404(_libraries(request), pk=library_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -233,8 +233,8 @@ def start_sync(request: HttpRequest, library_id: int, payload: SyncRequest | Non
             library, trigger=SyncRun.Trigger.API, phases=payload.phases, force=payload.force
         )
     except SyncAlreadyRunning as exc:
-        return 409, {"detail": exc.message, "run_id": exc.run.pk if exc.run else None}
-    return 202, run
+        return Status(409, {"detail": exc.message, "run_id": exc.run.pk if exc.run else None})
+    return Status(202, run)
 
 
 @router.get("/{int:library_id}/runs", response=list[SyncRunOut], summary="Sync history")

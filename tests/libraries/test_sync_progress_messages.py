@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 
 import pytest
 from channels.db import database_sync_to_async
@@ -67,7 +68,7 @@ async def test_it_throttles_to_four_messages_a_second_and_always_sends_the_last(
     assert [m["seq"] for m in messages] == list(range(1, len(sent_at) + 1))
     assert len(messages) == 14  # 0, 0.25, ... 3.0 (13), then the final one
     throttled = sent_at[:-1]
-    assert all(later - earlier >= 0.25 for earlier, later in zip(throttled, throttled[1:]))
+    assert all(later - earlier >= 0.25 for earlier, later in pairwise(throttled))
     assert max(sum(1 for t in throttled if start <= t < start + 1) for start in throttled) <= 4
     final = messages[-1]
     assert (final["status"], final["phase"], final["done"], final["total"]) == (
