@@ -6,10 +6,10 @@ import asyncio
 from contextlib import aclosing
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
+from assistant.db import in_db_thread
 from assistant.models import Conversation
 from assistant.services.chat import ErrorEvent, clean_question, stopped_event, stream_reply
 from assistant.services.conversations import open_conversation
@@ -19,9 +19,12 @@ def _refused(code: str, message: str) -> ErrorEvent:
     return ErrorEvent(type="error", code=code, message=message)
 
 
-@database_sync_to_async
-def _still_active(user) -> bool:
-    return get_user_model().objects.filter(pk=user.pk, is_active=True).exists()
+@in_db_thread
+def _open(user, conversation_id: int | None, model: str) -> Conversation | None:
+    """The conversation to answer in, or None when the user was signed out or deactivated."""
+    if not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
+        return None
+    return open_conversation(user, conversation_id, model)
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -53,13 +56,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.answering is not None and not self.answering.done():
             await self.send_json(_refused("busy", "Still answering: stop it or wait."))
             return
-        if not await _still_active(self.user):  # signed out or deactivated since connecting
-            await self.close(code=4401)
-            return
         conversation_id = content.get("conversation")
         try:
             text = clean_question(str(content.get("text") or ""))
-            conversation = await database_sync_to_async(open_conversation)(
+            conversation = await _open(
                 self.user,
                 int(conversation_id) if conversation_id else None,
                 str(content.get("model") or ""),
@@ -69,6 +69,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         except (TypeError, ValueError) as exc:
             await self.send_json(_refused("bad_request", str(exc)))
+            return
+        if conversation is None:  # deactivated since connecting
+            await self.close(code=4401)
             return
         self.answering = asyncio.create_task(self._answer(conversation, text))
 

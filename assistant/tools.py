@@ -19,11 +19,11 @@ import anyio
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from langchain_mcp_adapters.tools import load_mcp_tools
+from langchain_mcp_adapters.tools import convert_mcp_tool_to_langchain_tool
 from mcp import ClientSession
 from mcp.server.fastmcp import FastMCP
 from mcp.shared.memory import create_client_server_memory_streams
-from mcp.types import CallToolResult
+from mcp.types import CallToolResult, Tool
 
 # Tools that change something or hand over the whole library. The model may call them only when
 # the user's own words led there: once library text (untrusted) has entered a turn, they are no
@@ -56,22 +56,28 @@ MAX_RESULT_CHARS = 8000
 _FRAME_TAG = re.compile(r"<(/?)\s*tool_result", re.IGNORECASE)
 
 
-# Building the server (eleven tools, their pydantic schemas) costs ~25 ms; a user's server is kept.
-# FastMCP serves any number of sessions at once, as it does over HTTP.
-_SERVERS: OrderedDict[tuple[int, str], FastMCP] = OrderedDict()
-_SERVERS_KEPT = 64
+@dataclass
+class _Served:
+    server: FastMCP
+    tools: list[Tool] | None = None  # its tool list, once listed
 
 
-def server_for(user) -> FastMCP:
-    """The MCP server as USER sees it: every tool scoped to USER's libraries."""
+# Building a server (eleven tools and their pydantic schemas) costs ~25 ms and listing its tools
+# ~5 ms of (de)serialising schemas, so a user's server and its tool list are kept. FastMCP serves
+# any number of sessions at once, as it does over HTTP.
+_SERVED: OrderedDict[tuple[int, str], _Served] = OrderedDict()
+_SERVED_KEPT = 64
+
+
+def _served(user) -> _Served:
     from mcp_bridge.server import build_server
 
     key = (user.pk, user.get_username())
-    server = _SERVERS.pop(key, None) or build_server(user=user)
-    _SERVERS[key] = server
-    while len(_SERVERS) > _SERVERS_KEPT:
-        _SERVERS.popitem(last=False)
-    return server
+    served = _SERVED.pop(key, None) or _Served(build_server(user=user))
+    _SERVED[key] = served
+    while len(_SERVED) > _SERVED_KEPT:
+        _SERVED.popitem(last=False)
+    return served
 
 
 def label(name: str) -> str:
@@ -147,9 +153,15 @@ async def _connect(server: FastMCP) -> AsyncIterator[ClientSession]:
 
 @asynccontextmanager
 async def user_tools(user) -> AsyncIterator[Toolbox]:
-    """Open an in-memory MCP session with USER's server and load its tools for the turn."""
-    async with _connect(server_for(user)) as session:
-        yield Toolbox.of(await load_mcp_tools(session, server_name="gamedjinn"))
+    """Open an in-memory MCP session with USER's server; its tools as LangChain tools."""
+    served = _served(user)
+    async with _connect(served.server) as session:
+        if served.tools is None:
+            served.tools = (await session.list_tools()).tools  # FastMCP lists all in one page
+        yield Toolbox.of(
+            convert_mcp_tool_to_langchain_tool(session, tool, server_name="gamedjinn")
+            for tool in served.tools
+        )
 
 
 def result_text(message: ToolMessage) -> str:

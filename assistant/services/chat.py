@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 from uuid import uuid4
 
-from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from langchain_core.messages.ai import add_ai_message_chunks
 from langchain_core.messages.tool import ToolCall
 from langchain_core.tools import BaseTool
 
 from assistant import llm
+from assistant.db import in_db_thread
 from assistant.models import Conversation, Message
 from assistant.prompts import build_messages
 from assistant.services.conversations import title_from
@@ -216,14 +217,15 @@ async def _converse(
         offered = toolbox.offered(tainted=tainted) if round_ < MAX_TOOL_ROUNDS else []
         schemas = [toolbox.schemas[tool.name] for tool in offered]
         runnable = model.bind_tools(schemas) if schemas else model
-        reply: AIMessageChunk | None = None
+        chunks: list[AIMessageChunk] = []
         async for chunk in runnable.astream(messages):
-            reply = chunk if reply is None else reply + chunk
+            chunks.append(chunk)
             if piece := chunk.text:
                 turn.content.append(piece)
                 emit(TokenEvent(type="token", text=piece))
-        if reply is None:
+        if not chunks:
             raise llm.OllamaError("connection_lost", "Ollama ended the answer without a word.")
+        reply = add_ai_message_chunks(*chunks)  # merged once, not once per token
         turn.count(reply)
         if not reply.tool_calls:
             if reply.response_metadata.get("done_reason") == "length":
@@ -309,7 +311,7 @@ def _problem(exc: BaseException, model: str) -> llm.OllamaError:
     return problem
 
 
-@database_sync_to_async
+@in_db_thread
 def _begin(conversation: Conversation, question: str) -> list[tuple[str, str]]:
     """Store the question; return the conversation so far as (role, text), oldest first."""
     earlier = (
@@ -328,7 +330,7 @@ def _begin(conversation: Conversation, question: str) -> list[tuple[str, str]]:
     return history
 
 
-@database_sync_to_async
+@in_db_thread
 def _finish(conversation: Conversation, turn: _Turn) -> Message:
     problem = turn.problem
     for message in turn.tool_messages:

@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
 
 from assistant.models import Conversation, Message
 from assistant.services.conversations import open_conversation
@@ -163,3 +164,13 @@ async def test_an_anonymous_socket_is_closed(ollama):
     connected, code = await socket.connect()
 
     assert (connected, code) == (False, 4401)
+
+
+async def test_a_user_deactivated_meanwhile_is_disconnected(ollama, alice_socket, alice):
+    await alice_socket.connect()
+    await get_user_model().objects.filter(pk=alice.pk).aupdate(is_active=False)
+
+    await alice_socket.send_json_to({"type": "ask", "text": "Hi"})
+
+    assert await alice_socket.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    assert ollama.chat_bodies == []
