@@ -73,6 +73,7 @@ class Reply:
     error_after: str = ""  # an {"error": …} line after the pieces, on an HTTP 200 stream
     hold_before: bool = False  # send nothing until released (or the client gives up)
     hold_after: int | None = None  # stop after this many pieces until released
+    interval: float = 0.0  # seconds between pieces: the pace of a model generating
 
     @classmethod
     def text(cls, *pieces: str, done_reason: str = "stop") -> Reply:
@@ -106,6 +107,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: Any
     at: float
+    took: float = 0.0  # seconds from reading the request to the last byte of the answer
 
 
 def _now() -> str:
@@ -246,10 +248,16 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return raw.decode(errors="replace")
 
-    def _record(self, body: Any) -> None:
-        self.fake._record(
-            RecordedRequest(self.command, self.path, dict(self.headers.items()), body, time.time())
+    def _record(self, body: Any) -> RecordedRequest:
+        self._started = time.perf_counter()
+        record = RecordedRequest(
+            self.command, self.path, dict(self.headers.items()), body, time.time()
         )
+        self.fake._record(record)
+        return record
+
+    def _done(self, record: RecordedRequest) -> None:
+        record.took = time.perf_counter() - self._started
 
     def _json(self, status: int, payload: Any) -> None:
         data = json.dumps(payload).encode()
@@ -260,7 +268,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self) -> None:
-        self._record(None)
+        record = self._record(None)
         if self.path == "/api/version":
             self._json(200, {"version": self.fake.version})
         elif self.path == "/api/tags":
@@ -274,21 +282,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         else:
             self._json(404, {"error": "404 page not found"})
+        self._done(record)
 
     def do_POST(self) -> None:
         body = self._read_body()
-        self._record(body)
+        record = self._record(body)
+        try:
+            self._answer(body)
+        except (_ClientGone, BrokenPipeError, ConnectionResetError):
+            self.fake.disconnects += 1
+            self.fake.hung_up.set()
+            self.close_connection = True
+        finally:
+            self._done(record)
+
+    def _answer(self, body: Any) -> None:
         if self.path != "/api/chat":
             self._json(404, {"error": "404 page not found"})
-            return
-        if not isinstance(body, dict):
+        elif not isinstance(body, dict):
             self._json(400, {"error": "missing request body"})
-            return
-        if not body.get("model"):
+        elif not body.get("model"):
             self._json(400, {"error": "model is required"})
-            return
-        reply = self.fake._next_reply(body)
-        try:
+        else:
+            reply = self.fake._next_reply(body)
             if reply.hold_before:
                 self._hold()
             if reply.status != 200:
@@ -297,10 +313,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self._stream(body, reply)
             else:
                 self._whole(body, reply)
-        except (_ClientGone, BrokenPipeError, ConnectionResetError):
-            self.fake.disconnects += 1
-            self.fake.hung_up.set()
-            self.close_connection = True
 
     # --- the answer --------------------------------------------------------------------------
     def _hold(self) -> None:
@@ -323,6 +335,8 @@ class _Handler(BaseHTTPRequestHandler):
         for index, piece in enumerate(reply.pieces):
             if reply.hold_after is not None and index == reply.hold_after:
                 self._hold()
+            if reply.interval and index:
+                time.sleep(reply.interval)  # the fake model "generating" the next token
             self.fake.emitted.append(time.perf_counter())
             self._line(_chunk(model, {"role": "assistant", "content": piece}))
         if reply.error_after:
