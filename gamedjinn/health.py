@@ -63,7 +63,7 @@ def check_ollama() -> str:
     # Imported here: LangChain is heavy, and only this check needs it.
     from assistant.llm import probe
 
-    status = probe(with_models=False)
+    status = probe(with_models=False, timeout=1.0)  # the container probe gives /health 4 s
     if not status.reachable:
         raise RuntimeError(f"{status.url}: {status.error}; only the assistant is affected")
     advice = ", update to 0.9+" if status.outdated else ""
