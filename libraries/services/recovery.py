@@ -56,27 +56,31 @@ def resume_interrupted_runs() -> int:
 
 
 def recover_stale_runs(*, stale_after: timedelta = STALE_AFTER) -> int:
-    """Hand runs whose worker went silent to a new task, and re-send lost or due messages."""
+    """Hand runs whose worker went silent to a new task, and re-send lost or due messages.
+
+    Returns how many runs were sent.
+    """
     now = timezone.now()
     cutoff = now - stale_after
-    recovered = 0
-    last_sign_of_life = Coalesce("heartbeat_at", "created_at")
-    stale = SyncRun.objects.alias(seen=last_sign_of_life).filter(
-        status=Status.RUNNING, seen__lt=cutoff
+    runs = SyncRun.objects.alias(seen=Coalesce("heartbeat_at", "created_at"))
+    # Read before re-queueing the stale ones, so a run is sent once per sweep.
+    lost_or_due = list(
+        runs.filter(
+            Q(status=Status.QUEUED, seen__lt=cutoff)
+            & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+            | Q(status=Status.RATE_LIMITED, retry_at__lte=now)
+        ).values_list("pk", flat=True)
     )
-    for run_id, heartbeat in stale.values_list("pk", "heartbeat_at"):
+    stale = list(
+        runs.filter(status=Status.RUNNING, seen__lt=cutoff).values_list("pk", "heartbeat_at")
+    )
+    for run_id, heartbeat in stale:
         # Conditional on the heartbeat we saw: a worker that checkpoints meanwhile keeps its run.
         if SyncRun.objects.filter(pk=run_id, status=Status.RUNNING, heartbeat_at=heartbeat).update(
             status=Status.QUEUED
         ):
             logger.warning("Sync run %s stopped reporting progress; resuming it", run_id)
-            enqueue_run(run_id)
-            recovered += 1
-    lost = SyncRun.objects.alias(seen=last_sign_of_life).filter(
-        Q(status=Status.QUEUED, seen__lt=cutoff) & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-    )
-    due = SyncRun.objects.filter(status=Status.RATE_LIMITED, retry_at__lte=now)
-    for run_id in [*lost.values_list("pk", flat=True), *due.values_list("pk", flat=True)]:
+            lost_or_due.append(run_id)
+    for run_id in lost_or_due:
         enqueue_run(run_id)
-        recovered += 1
-    return recovered
+    return len(lost_or_due)

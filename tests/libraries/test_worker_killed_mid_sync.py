@@ -1,0 +1,162 @@
+"""A real Celery worker is killed with SIGKILL in the middle of a sync; the sync resumes from its
+saved position, with no duplicate rows and nothing lost.
+
+Needs Redis (the broker that makes acks-late redelivery real); runs in the production pass. The
+worker is a separate process, so the test uses a committed (transactional) test database and
+gives the worker its URL; a queue of its own keeps it away from any other test run's tasks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from gamedjinn.celery import app
+from games.models import Achievement, Game, Release, UnlockedAchievement
+from libraries.models import LibraryGame, PlaytimeSnapshot, SyncRun
+from libraries.services.recovery import recover_stale_runs
+from libraries.services.sync import DETAILS_BATCH_SIZE, request_sync
+from platforms.integrations.steam.fake_server import generate_world
+from tests.libraries.conftest import subprocess_env
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real broker)"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+GAMES = 150
+
+
+@pytest.fixture
+def world():
+    return generate_world(GAMES, seed=21)
+
+
+@pytest.fixture
+def queue() -> Iterator[str]:
+    """A queue only this test's workers consume; this process publishes to it."""
+    name, default = f"gd-test-{uuid.uuid4().hex[:10]}", app.conf.task_default_queue
+    app.conf.task_default_queue = name  # read by Celery's router on every send
+    yield name
+    app.conf.task_default_queue = default
+
+
+@pytest.fixture
+def start_worker(queue: str, tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
+    workers: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        log = (tmp_path / f"worker-{len(workers)}.log").open("w")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "gamedjinn", "worker", "-Q", queue,
+             "--pool", "prefork", "--concurrency", "1", "--loglevel", "info",
+             "--without-mingle", "--without-gossip", "-n", f"{queue}-{len(workers)}@%h"],
+            cwd=settings.BASE_DIR,
+            env=subprocess_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so it can be killed whole
+        )  # fmt: skip
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)  # polling another process's progress, not standing in for work
+
+
+def _run(run_id: int) -> SyncRun:
+    return SyncRun.objects.get(pk=run_id)
+
+
+def _halfway_through_details(run_id: int) -> bool:
+    run = _run(run_id)
+    return run.phase == SyncRun.Phase.DETAILS and run.done >= 40
+
+
+def _pool_child(worker: subprocess.Popen) -> int:
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def _assert_complete_without_duplicates(library, world, steam, run: SyncRun) -> None:
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    owned = {str(g["appid"]) for g in world.player.owned}
+    assert (
+        set(
+            LibraryGame.objects.filter(library=library).values_list(
+                "release__external_id", flat=True
+            )
+        )
+        == owned
+    )
+    assert LibraryGame.objects.count() == PlaytimeSnapshot.objects.count() == GAMES
+    assert Release.objects.count() == Game.objects.count()  # no game made twice
+    assert not Game.objects.filter(metadata_status=Game.MetadataStatus.PENDING).exists()
+    schemas = [s["availableGameStats"].get("achievements", []) for s in world.schemas.values()]
+    assert Achievement.objects.count() == sum(len(s) for s in schemas)
+    assert UnlockedAchievement.objects.count() == sum(
+        len(u) for u in world.player.unlocked.values()
+    )
+    # Resumed, not restarted: at most the interrupted batch was asked for twice.
+    lookups = steam.counts_by_endpoint("store")["api/appdetails"]
+    assert GAMES <= lookups <= GAMES + DETAILS_BATCH_SIZE
+
+
+def test_a_killed_pool_process_is_redelivered_and_resumes(library, world, steam, start_worker):
+    steam.latency_seconds = 0.03  # keeps the details phase going for a few seconds
+    worker = start_worker()
+    run = request_sync(library, trigger=SyncRun.Trigger.MANUAL)  # published on commit
+    _wait_for(lambda: _halfway_through_details(run.pk), 60, "the details phase to be under way")
+
+    os.kill(_pool_child(worker), signal.SIGKILL)
+
+    # acks-late + reject-on-worker-lost: the same message comes back to the new pool process,
+    # which reclaims its own run and continues from the saved position.
+    _wait_for(lambda: _run(run.pk).status not in SyncRun.ACTIVE_STATUSES, 120, "the sync to end")
+    run = _run(run.pk)
+    assert run.attempts == 2
+    _assert_complete_without_duplicates(library, world, steam, run)
+
+
+def test_a_killed_worker_is_replaced_and_the_run_recovered(library, world, steam, start_worker):
+    steam.latency_seconds = 0.03
+    worker = start_worker()
+    run = request_sync(library, trigger=SyncRun.Trigger.MANUAL)
+    _wait_for(lambda: _halfway_through_details(run.pk), 60, "the details phase to be under way")
+
+    os.killpg(worker.pid, signal.SIGKILL)  # the whole worker, as an OOM kill or a pulled plug
+    worker.wait(timeout=10)
+    saved = _run(run.pk)
+    assert saved.status == SyncRun.Status.RUNNING  # nobody left to say otherwise
+    start_worker()
+    # What beat's sweep does once the heartbeat is old (here: at once, the worker is gone).
+    assert recover_stale_runs(stale_after=timedelta(0)) == 1
+
+    _wait_for(lambda: _run(run.pk).status not in SyncRun.ACTIVE_STATUSES, 120, "the sync to end")
+    run = _run(run.pk)
+    assert run.attempts == 2
+    assert run.done == run.total
+    _assert_complete_without_duplicates(library, world, steam, run)
