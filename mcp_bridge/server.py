@@ -25,7 +25,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import close_old_connections, connection
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
-from mcp.types import TextContent, ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from games.queries import InvalidFilter, LibraryFilters
@@ -183,8 +183,13 @@ async def orm(fn, /, *args, **kwargs):
 
 
 class _GameDjinnMCP(FastMCP):
-    """FastMCP whose tool failures are one clear sentence, which rejects unknown arguments, and
-    whose text content is compact JSON (FastMCP indents it: a third more tokens for a model)."""
+    """FastMCP whose tool failures are one clear sentence and which rejects unknown arguments.
+
+    A result goes out as a finished CallToolResult: its structured content was built by the very
+    pydantic model its output schema comes from (FastMCP validated it once more), so the low-level
+    server's second check against the JSON schema (about 8 ms for a page of games) is skipped. The
+    text content is the same JSON, compact (FastMCP indents it: a third more tokens for a model).
+    """
 
     _arguments: dict[str, set[str]] | None = None
 
@@ -197,7 +202,9 @@ class _GameDjinnMCP(FastMCP):
         if isinstance(result, tuple):  # (content, structured content)
             structured = result[1]
             text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
-            return [TextContent(type="text", text=text)], structured
+            return CallToolResult(
+                content=[TextContent(type="text", text=text)], structuredContent=structured
+            )
         return result
 
     async def _reject_unknown_arguments(self, name: str, arguments: dict[str, Any]) -> None:

@@ -46,3 +46,12 @@ def test_it_refuses_offset_and_cursor_together_naming_offset(alice, game_world):
 
 def test_it_shows_a_capped_user_nothing_above_the_cap(charlie, game_world):
     assert titles(search_games(charlie, LibraryFilters())) == ["Kids Kart"]
+
+
+def test_it_counts_the_total_on_every_page_even_past_the_end(alice, game_world):
+    assert search_games(alice, LibraryFilters(), limit=5).total == 7
+    assert search_games(alice, LibraryFilters(), limit=5, offset=5).total == 7
+    past = search_games(alice, LibraryFilters(), limit=5, offset=50)
+    assert (past.items, past.total, past.next_offset) == ([], 7, None)
+    first = search_games(alice, LibraryFilters(), limit=5)
+    assert search_games(alice, LibraryFilters(), limit=5, cursor=first.next_cursor).total == 7

@@ -15,7 +15,9 @@ import anyio
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import DatabaseError, connection, connections
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -39,6 +41,7 @@ class Command(BaseCommand):
         self, *args, transport: str, host: str, port: int | None, user: str | None, **options
     ):
         _keep_connections()
+        _refresh_statistics()
         if settings.LOG_LEVEL != "DEBUG":  # the SDK logs every request at INFO
             logging.getLogger("mcp.server.lowlevel.server").setLevel(logging.WARNING)
         if transport == "stdio":
@@ -98,3 +101,19 @@ def _keep_connections() -> None:
     between tool calls (checked before reuse) instead of reconnecting each time."""
     for alias in connections:
         connections.settings[alias].update(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
+
+
+def _refresh_statistics() -> None:
+    """SQLite gathers no table statistics by itself, and without them its planner drives a title
+    search from the whole library instead of the full-text index (about 4x slower at 10,000
+    games). A bounded ANALYZE takes milliseconds. PostgreSQL's autovacuum keeps its own."""
+    if connection.vendor != "sqlite":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
+    except DatabaseError as exc:
+        logger.warning("Could not refresh SQLite statistics: %s", exc)
+    finally:
+        connection.close()  # tool calls use the ORM thread's own connection
