@@ -52,7 +52,7 @@ def test_a_conversation_shows_its_transcript_safely(alice_client, talk):
     assert "What should I play?" in html
     assert "Looking for recommendations…" in html
     assert '<a href="/games/7/">&lt;b&gt;Portal 2&lt;/b&gt;</a>' in html
-    assert "href=\"javascript" not in html  # never a link
+    assert 'href="javascript' not in html  # never a link
     assert "[this](javascript:alert(1)) &lt;script&gt;x()&lt;/script&gt;" in html
     assert "Run `ollama pull qwen3:8b` there." in html
     assert 'data-error="model_missing"' in html
