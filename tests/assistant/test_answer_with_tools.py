@@ -50,6 +50,10 @@ async def test_it_answers_from_a_real_query_and_stores_the_turn(ollama, chat, al
     )
     await chat.arefresh_from_db()
     assert chat.title == "Do I own Portal?"
+    answer = await Message.objects.aget(role="assistant")
+    # Token counts from Ollama's final lines: the last call's prompt, every call's output.
+    assert answer.input_tokens == len(json.dumps(ollama.chat_bodies[1]["messages"])) // 4
+    assert answer.output_tokens == 1 + 3
 
 
 async def test_it_offers_the_mcp_servers_tools(ollama, chat, alice):
