@@ -23,7 +23,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mcp_bridge.keys import authenticate_key
-from mcp_bridge.server import SCOPE_KEY, orm
+from mcp_bridge.orm import orm
+from mcp_bridge.server import SCOPE_KEY
 
 logger = logging.getLogger(__name__)
 

@@ -12,21 +12,14 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 
-import anyio
-from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import close_old_connections, connection
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import Field, ValidationError
 
 from games.queries import InvalidFilter, LibraryFilters
 from games.schemas import (
@@ -58,17 +51,20 @@ from games.services import (
 from games.services.collections import create_collection
 from games.services.cross_platform import cross_platform_games
 from games.services.export import export_library
-from libraries.models import Library, SyncRun
+from libraries.models import SyncRun
 from libraries.services.libraries import LibraryError, add_library
-from libraries.services.sync import (
-    ALL_PHASES,
-    SyncAlreadyRunning,
-    perform_run,
-    request_sync,
-)
+from libraries.services.sync import SyncAlreadyRunning
 from mcp_bridge.keys import KeyOwner
 from mcp_bridge.models import ApiKey
-from platforms.models import Platform
+from mcp_bridge.orm import orm
+from mcp_bridge.platforms import (
+    LibraryOut,
+    PlatformCredentials,
+    Platforms,
+    library_out,
+    supported_platforms,
+)
+from mcp_bridge.syncing import SyncOut, follow_run, start_sync, sync_out
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +77,6 @@ INSTRUCTIONS = (
 )
 SCOPE_KEY = "gamedjinn.key_owner"  # where mcp_bridge.http puts the authenticated KeyOwner
 MAX_LIMIT = 100
-SYNC_POLL_SECONDS = 0.25
-SYNC_WAIT_LIMIT_SECONDS = 15 * 60
 
 READ = ToolAnnotations(readOnlyHint=True, destructiveHint=False, openWorldHint=False)
 
@@ -100,66 +94,6 @@ class ToolFailure(Exception):
     """Raised by a tool to fail with a sentence for the user."""
 
 
-# --- shapes only the MCP tools return -------------------------------------------------------------
-
-
-class LibraryOut(BaseModel):
-    library_id: int
-    platform: str
-    display_name: str
-    account_id: str = Field(description="The account on the platform, e.g. a SteamID64.")
-    uses_own_api_key: bool = Field(description="False when the server's key is used.")
-    last_synced_at: datetime | None
-    games: int = Field(description="Owned games in this library.")
-
-
-class PlatformInfo(BaseModel):
-    code: str
-    name: str
-    sync_supported: bool = Field(description="Game Djinn can import libraries from it.")
-    capabilities: list[str] = Field(description="What a sync brings: owned, playtime, …")
-    configured: bool = Field(
-        description="Ready to add a library: the server has an API key, or you added one."
-    )
-    libraries: list[LibraryOut] = Field(description="Your libraries on this platform.")
-
-
-class Platforms(BaseModel):
-    platforms: list[PlatformInfo]
-
-
-class PlatformCredentials(BaseModel):
-    user_identifier: str = Field(
-        min_length=1,
-        max_length=300,
-        description="The account: for Steam a SteamID64, a custom URL name or a profile URL.",
-    )
-    api_key: SecretStr | None = Field(
-        None,
-        description="The platform API key (Steam Web API key). Leave out to use the server's key.",
-    )
-
-
-class SyncOut(BaseModel):
-    run_id: int
-    library_id: int
-    status: str = Field(
-        description="queued, running, rate_limited, succeeded, failed or cancelled."
-    )
-    phase: str
-    finished: bool
-    added: int
-    updated: int
-    unchanged: int
-    removed: int
-    details_fetched: int
-    achievements_synced: int
-    errors: int
-    duration_seconds: float | None
-    retry_at: datetime | None = Field(description="When a rate-limited run continues.")
-    summary: str = Field(description="The outcome in one sentence.")
-
-
 # --- plumbing --------------------------------------------------------------------------------------
 
 
@@ -167,19 +101,6 @@ class SyncOut(BaseModel):
 class Caller:
     user: Any
     can_write: bool
-
-
-def _db_call(fn, /, *args, **kwargs):
-    # Like Django's per-request hygiene: drop a connection that broke or outlived CONN_MAX_AGE.
-    # Inside a transaction (a test's) there is nothing to refresh, and closing would lose it.
-    if not connection.in_atomic_block:
-        close_old_connections()
-    return fn(*args, **kwargs)
-
-
-async def orm(fn, /, *args, **kwargs):
-    """Run a synchronous ORM function from an async tool (Django's one thread for sync code)."""
-    return await sync_to_async(_db_call, thread_sensitive=True)(fn, *args, **kwargs)
 
 
 class _GameDjinnMCP(FastMCP):
@@ -236,7 +157,7 @@ def _sentence(tool: str, error: ToolError) -> str:
     cause = error.__cause__
     if cause is None:
         return str(error)
-    if isinstance(cause, ValidationError):
+    if isinstance(cause, ValidationError) and cause.title == f"{tool}Arguments":
         return f"Invalid arguments for {tool}: {describe_validation_error(cause)}"
     if isinstance(cause, USER_FACING):
         return str(cause)
@@ -496,171 +417,3 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         )
 
     return mcp
-
-
-# --- small readers the tools share (run inside orm()) -------------------------------------------------
-
-
-def library_out(library: Library) -> LibraryOut:
-    return LibraryOut(
-        library_id=library.pk,
-        platform=library.platform.code,
-        display_name=library.display_name,
-        account_id=library.user_identifier,
-        uses_own_api_key=bool((library.credentials or {}).get("api_key")),
-        last_synced_at=library.last_synced_at,
-        games=library.entries.filter(removed_at=None).count(),
-    )
-
-
-def supported_platforms(user) -> Platforms:
-    libraries: dict[int, list[Library]] = {}
-    for library in Library.objects.filter(owner=user).select_related("platform"):
-        libraries.setdefault(library.platform_id, []).append(library)
-    server_keys = {"steam": bool(settings.STEAM_API_KEY)}
-    return Platforms(
-        platforms=[
-            PlatformInfo(
-                code=platform.code,
-                name=platform.name,
-                sync_supported=platform.api_available,
-                capabilities=list(platform.capabilities),
-                configured=platform.api_available
-                and (server_keys.get(platform.code, False) or platform.pk in libraries),
-                libraries=[library_out(library) for library in libraries.get(platform.pk, [])],
-            )
-            for platform in Platform.objects.all()
-        ]
-    )
-
-
-# --- syncing ---------------------------------------------------------------------------------------
-
-
-def start_sync(user, library_id: int) -> SyncRun:
-    """Start a sync of the user's library: on the worker, or in embedded mode in a thread of this
-    process (stdio under Claude Desktop has no worker to send it to)."""
-    library = Library.objects.filter(owner=user, pk=library_id).select_related("platform").first()
-    if library is None:
-        raise ToolFailure(f"You have no library {library_id}.")
-    in_process = settings.EMBEDDED_MODE
-    run = request_sync(library, trigger=SyncRun.Trigger.MCP, enqueue=not in_process)
-    if in_process:
-        threading.Thread(
-            target=_perform_in_thread, args=(run.pk,), name=f"sync-{run.pk}", daemon=True
-        ).start()
-    return run
-
-
-def _perform_in_thread(run_id: int) -> None:
-    try:
-        perform_run(run_id)  # claims the run, then libraries.services.sync.run_sync
-    except Exception:
-        logger.exception("Sync run %s failed in-process", run_id)
-    finally:
-        connection.close()
-
-
-async def follow_run(run_id: int, ctx: Context) -> SyncRun:
-    """Poll the run's row (the truth) until it stops working, sending MCP progress as it moves:
-    progress is the number of phases done plus the fraction of the current one, out of the
-    number of phases."""
-    deadline = time.monotonic() + SYNC_WAIT_LIMIT_SECONDS
-    sent = -1.0
-    while True:
-        run = await orm(SyncRun.objects.get, pk=run_id)
-        for progress, total, message in progress_steps(run, after=sent):
-            await ctx.report_progress(progress, total, message)
-            sent = progress
-        working = run.status in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
-        if not working or time.monotonic() > deadline:
-            return run
-        await anyio.sleep(SYNC_POLL_SECONDS)
-
-
-def progress_steps(run: SyncRun, *, after: float) -> list[tuple[float, float, str]]:
-    """The notifications that take a client from progress AFTER to the run's state: one for each
-    phase finished since (a fast phase may start and end between two polls), then the current
-    phase's position. Progress only ever increases."""
-    phases = list(run.phases) or list(ALL_PHASES)
-    total = float(len(phases))
-    if run.status == SyncRun.Status.SUCCEEDED or run.phase == SyncRun.Phase.DONE:
-        current = len(phases)
-    else:
-        current = phases.index(run.phase) if run.phase in phases else 0
-    steps = [
-        (
-            float(i + 1),
-            total,
-            f"{SyncRun.Phase(phases[i]).label}: done{_phase_count(run, phases[i])}.",
-        )
-        for i in range(current)
-        if i + 1 > after
-    ]
-    if current < len(phases):
-        fraction = min(run.done / run.total, 1.0) if run.total else 0.0
-        position = round(current + fraction, 4)
-        if position > max(after, steps[-1][0] if steps else after):
-            steps.append((position, total, _position_message(run)))
-    return steps
-
-
-def _phase_count(run: SyncRun, phase: str) -> str:
-    count = {
-        SyncRun.Phase.OWNED: run.games_added + run.games_updated + run.games_unchanged,
-        SyncRun.Phase.DETAILS: run.details_fetched,
-        SyncRun.Phase.ACHIEVEMENTS: run.achievements_synced,
-    }.get(phase)
-    return f" ({count} games)" if count else ""
-
-
-def _position_message(run: SyncRun) -> str:
-    label = SyncRun.Phase(run.phase).label
-    if run.status == SyncRun.Status.QUEUED:
-        return "Waiting for the worker to start the sync."
-    if run.status == SyncRun.Status.RATE_LIMITED and run.retry_at:
-        return f"{label}: waiting for the platform's rate limit until {run.retry_at:%H:%M} UTC."
-    if run.status in (SyncRun.Status.FAILED, SyncRun.Status.CANCELLED):
-        return sync_out(run).summary
-    return f"{label}: {run.done} of {run.total}." if run.total else f"{label}…"
-
-
-def sync_out(run: SyncRun) -> SyncOut:
-    duration = (
-        (run.finished_at - run.started_at).total_seconds()
-        if run.finished_at and run.started_at
-        else None
-    )
-    if run.status == SyncRun.Status.SUCCEEDED:
-        summary = (
-            f"Sync finished in {duration or 0:.0f} s: {run.games_added} added, {run.games_updated} "
-            f"updated, {run.games_unchanged} unchanged, {run.errors} errors."
-        )
-    elif run.status in (SyncRun.Status.FAILED, SyncRun.Status.CANCELLED):
-        reason = run.error_message or "no reason was recorded"
-        summary = f"The sync {run.status}: {reason}"
-    elif run.status == SyncRun.Status.RATE_LIMITED:
-        until = f" until {run.retry_at:%H:%M} UTC" if run.retry_at else ""
-        summary = (
-            f"The platform is limiting requests, so the sync is parked{until}; Game Djinn's "
-            "worker continues it then. What was synced so far is already in your library."
-        )
-    else:
-        summary = f"Sync run {run.pk} is {run.status}; call again with wait=true to follow it."
-    return SyncOut(
-        run_id=run.pk,
-        library_id=run.library_id,
-        status=run.status,
-        phase=run.phase,
-        finished=not run.is_active,
-        added=run.games_added,
-        updated=run.games_updated,
-        unchanged=run.games_unchanged,
-        removed=run.games_removed,
-        details_fetched=run.details_fetched,
-        achievements_synced=run.achievements_synced,
-        errors=run.errors,
-        duration_seconds=duration,
-        retry_at=run.retry_at,
-        summary=summary,
-    )
