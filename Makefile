@@ -26,7 +26,7 @@ run: install ## Start Game Djinn on http://localhost:8000 (embedded: SQLite, in-
 	$(PY) manage.py serve
 
 demo: install ## Start Game Djinn with a local demo Steam server and a 200-game demo library
-	$(PY) manage.py demo
+	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(CURDIR)/.demo-data $(PY) manage.py demo
 
 mcp: install ## Run the MCP server over stdio
 	$(PY) manage.py runmcp
@@ -72,4 +72,4 @@ bench: install ## Benchmarks; writes docs/benchmarks.md
 	DATA_DIR=$(TEST_DATA)/bench $(PY) -m benchmarks
 
 clean: ## Remove the virtualenv and test data (keeps ./data)
-	rm -rf $(VENV) $(TEST_DATA)
+	rm -rf $(VENV) $(TEST_DATA) .demo-data
