@@ -29,7 +29,7 @@ from langchain_core.messages.tool import ToolCall
 from langchain_core.tools import BaseTool
 
 from assistant import llm
-from assistant.db import in_db_thread
+from assistant.db import in_db_thread, release_connection
 from assistant.models import Conversation, Message
 from assistant.prompts import build_messages
 from assistant.services.conversations import title_from
@@ -348,4 +348,5 @@ def _finish(conversation: Conversation, turn: _Turn) -> Message:
             output_tokens=turn.output_tokens,
         )
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    release_connection()
     return message
