@@ -2,10 +2,11 @@
 
 A run does its phases in order, each resumable from the position saved after every batch:
 
-1. ``owned``: the platform's owned list lands in one transaction (Game/Release/LibraryGame bulk
-   upserts), so the library is browsable within seconds. Rows are compared in Python first and
-   unchanged ones are not written at all; playtime snapshots are written for new entries and for
-   entries whose playtime changed; entries that left the list get ``removed_at`` (never deleted).
+1. ``owned``: the platform's owned list lands in one transaction (new Game/Release/LibraryGame
+   rows in bulk inserts, changed ones in bulk upserts), so the library is browsable within
+   seconds. Rows are compared in Python first and unchanged ones are not written at all;
+   playtime snapshots are written for new entries and for entries whose playtime changed;
+   entries that left the list get ``removed_at`` (never deleted).
 2. ``details``: store metadata for games that lack it or are older than METADATA_STALE_DAYS
    (all of them with ``force``), a batch at a time under the store's rate limit.
 3. ``achievements``: schema, global percentages and the player's unlocks for releases with stats
@@ -32,7 +33,7 @@ from typing import Any, NamedTuple, TypeVar
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from games.models import Achievement, Category, Game, Genre, Release, UnlockedAchievement
@@ -69,7 +70,8 @@ ALL_PHASES: tuple[str, ...] = (Phase.OWNED, Phase.DETAILS, Phase.ACHIEVEMENTS)
 # rate-limited phase, large enough that a checkpoint is not a write per request.
 DETAILS_BATCH_SIZE = 10
 ACHIEVEMENTS_BATCH_SIZE = 5  # each game costs two or three Web API requests
-# IN lists and bulk statements stay under SQLite's default of 999 parameters per statement.
+# IN lists stay under SQLite's default limit of 999 parameters a statement (Django already
+# splits bulk_create's batches to fit it; BULK_BATCH_SIZE bounds them on PostgreSQL).
 IN_CHUNK = 900
 BULK_BATCH_SIZE = 1000
 
@@ -433,9 +435,10 @@ def _phase_owned(job: _Job) -> None:
     owned = job.client.get_owned_games(job.library.user_identifier)
     with transaction.atomic():
         counts = import_owned_games(job.library, owned)
+        seen = counts.added + counts.updated + counts.unchanged
         job.progress.checkpoint(
-            done=len(owned),
-            total=len(owned),
+            done=seen,
+            total=seen,
             games_added=counts.added,
             games_updated=counts.updated,
             games_unchanged=counts.unchanged,
@@ -753,7 +756,7 @@ class _Skipped(enum.Enum):
 _Lookup = GameDetails | _Skipped | None  # None: the store no longer lists the app
 
 
-def _details_queryset(job: _Job):
+def _details_queryset(job: _Job) -> QuerySet[Release]:
     releases = Release.objects.filter(
         ownerships__library=job.library, ownerships__removed_at__isnull=True
     )
@@ -941,7 +944,7 @@ def _replace_tags(
 # --- phase 3: achievements ----------------------------------------------------------------------
 
 
-def _achievements_queryset(job: _Job):
+def _achievements_queryset(job: _Job) -> QuerySet[LibraryGame]:
     entries = LibraryGame.objects.filter(
         library=job.library, removed_at__isnull=True, release__has_stats=True
     )
