@@ -6,6 +6,7 @@ app_name = "games"
 urlpatterns = [
     path("", views.home, name="home"),
     path("library/", views.library, name="library"),
+    path("library/genres/", views.genre_options, name="genre_options"),
     path("search/suggest/", views.suggest, name="suggest"),
     path("games/<int:game_id>/", views.game, name="game"),
     path("games/<int:game_id>/ownership/", views.edit_ownership, name="edit_ownership"),

@@ -5,10 +5,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import strip_tags
 
 register = template.Library()
@@ -17,6 +20,19 @@ _BLOCK_BREAKS = re.compile(r"<\s*(br|/p|/li|/h\d|/div)\b[^>]*>", re.IGNORECASE)
 _LIST_ITEMS = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _MANY_BREAKS = re.compile(r"\n{3,}")
+
+
+@cache
+def _game_url_pattern() -> str:
+    marker = 987654321
+    return reverse("games:game", args=[marker]).replace(str(marker), "{}")
+
+
+@register.filter
+def game_url(game_id: int) -> str:
+    """The game page's URL: reverse() once, then string formatting. A library page links fifty
+    games, and fifty reverse() calls cost more than everything else in a card."""
+    return _game_url_pattern().format(int(game_id))
 
 
 @register.filter
@@ -49,6 +65,21 @@ def eta(seconds: int | None) -> str:
         return f"about {minutes} min left"
     hours_, minutes = divmod(minutes, 60)
     return f"about {hours_} h {minutes} min left" if minutes else f"about {hours_} h left"
+
+
+@register.filter
+def elapsed(start: datetime | None, end: datetime | None) -> str:
+    """How long from START to END: '45 s', '3 min 5 s', '2 h 10 min'; '' when either is missing."""
+    if start is None or end is None:
+        return ""
+    seconds = max(0, round((end - start).total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    hours_, minutes = divmod(minutes, 60)
+    return f"{hours_} h {minutes} min"
 
 
 @register.filter

@@ -53,11 +53,18 @@
     if (button) dismiss(button.closest(".toast"));
   });
 
-  /* ---- images: a failed cover leaves its placeholder (fixed aspect box, no layout shift) ---- */
+  /* ---- images: fade in when loaded; a failed one leaves its placeholder (fixed aspect box) --- */
+  const FRAMED = ".cover, .ach-icon, .avatar";
+  document.addEventListener("load", (event) => {
+    if (event.target.tagName === "IMG") event.target.classList.add("loaded");
+  }, true);
   document.addEventListener("error", (event) => {
     const img = event.target;
-    if (img.tagName === "IMG" && img.closest(".cover, .ach-icon, .avatar, .hero")) img.remove();
+    if (img.tagName === "IMG" && img.closest(FRAMED)) img.remove();
   }, true);
+  function markLoaded(root) {
+    for (const img of $$("img", root)) if (img.complete && img.naturalWidth) img.classList.add("loaded");
+  }
 
   /* ---- quick search ---------------------------------------------------------------------------- */
   document.addEventListener("keydown", (event) => {
@@ -80,6 +87,10 @@
       $("#suggestions").innerHTML = "";
       $("input", inSearch).focus();
     }
+  });
+  document.addEventListener("input", (event) => {
+    // Suggestions start at three letters; shorter input clears the old ones.
+    if (event.target.id === "quick-search" && event.target.value.trim().length < 3) $("#suggestions").innerHTML = "";
   });
   document.addEventListener("click", (event) => {
     if (!event.target.closest("[data-quick-search]")) {
@@ -223,6 +234,7 @@
 
   /* ---- boot ------------------------------------------------------------------------------- */
   function boot(root) {
+    markLoaded(root);
     $$(".toast", root).forEach(armToast);
     tickCountdowns();
   }
