@@ -6,9 +6,11 @@ chat service, the settings page, `/health` and `manage.py ask` agree on them.
 
 from __future__ import annotations
 
+import json
 import logging
 import ssl
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -58,6 +60,61 @@ def display_url(url: str | None = None) -> str:
     if parts.port:
         netloc = f"{netloc}:{parts.port}"
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+# --- Tool schemas ----------------------------------------------------------------------------------
+
+
+def fit_tool_schema(tool: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAI-format tool schema reshaped for what reaches Ollama.
+
+    The ollama client validates each tool through its pydantic `Tool` model, which keeps only
+    `type`, `items`, `description` and `enum` of a parameter: an optional parameter (`anyOf` with
+    null), a nested object's fields, ranges and defaults would vanish, and the model would never
+    see, say, the allowed values of `status_filter`. Here optional parameters become their
+    non-null type, the rest is said in the description, and only what the client keeps is left
+    (so the context budget counts what the model really reads)."""
+    parameters = tool["function"].get("parameters") or {}
+    properties = {
+        name: _fit_property(prop) for name, prop in (parameters.get("properties") or {}).items()
+    }
+    function = {**tool["function"], "parameters": {**parameters, "properties": properties}}
+    return {**tool, "function": function}
+
+
+_KEPT = ("type", "items", "description", "enum")  # all that ollama's Tool model keeps
+
+
+def _fit_property(prop: dict[str, Any]) -> dict[str, Any]:
+    prop = dict(prop)
+    alternatives = [a for a in prop.pop("anyOf", []) if a.get("type") != "null"]
+    if len(alternatives) == 1:
+        prop = {**alternatives[0], **prop}
+    notes = [prop.get("description", "")]
+    if prop.get("type") == "object" and prop.get("properties"):
+        fields = "; ".join(
+            _field(name, _fit_property(sub)) for name, sub in prop["properties"].items()
+        )
+        notes.append(f"An object with: {fields}.")
+    if "minimum" in prop and "maximum" in prop:
+        notes.append(f"From {prop['minimum']} to {prop['maximum']}.")
+    elif "minimum" in prop:
+        notes.append(f"At least {prop['minimum']}.")
+    elif "maximum" in prop:
+        notes.append(f"At most {prop['maximum']}.")
+    if prop.get("default") not in (None, "", [], {}):
+        notes.append(f"Default: {json.dumps(prop['default'])}.")
+    prop["description"] = " ".join(note for note in notes if note)
+    return {key: prop[key] for key in _KEPT if prop.get(key) not in (None, "")}
+
+
+def _field(name: str, prop: dict[str, Any]) -> str:
+    kind = prop.get("type", "any")
+    if prop.get("enum"):
+        kind += ", one of " + "/".join(str(value) for value in prop["enum"])
+    return (
+        f"{name} ({kind}): {prop['description']}" if prop.get("description") else f"{name} ({kind})"
+    )
 
 
 # --- What went wrong ---------------------------------------------------------------------------------

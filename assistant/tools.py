@@ -25,6 +25,8 @@ from mcp.server.fastmcp import FastMCP
 from mcp.shared.memory import create_client_server_memory_streams
 from mcp.types import CallToolResult, Tool
 
+from assistant.llm import fit_tool_schema
+
 # Tools that change something or hand over the whole library. The model may call them only when
 # the user's own words led there: once library text (untrusted) has entered a turn, they are no
 # longer offered (see Toolbox.offered). Names from ARCHITECTURE.md's contract; a tool annotated
@@ -88,12 +90,13 @@ _SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {}
 
 
 def schema_of(tool: BaseTool) -> dict[str, Any]:
-    """TOOL as the model sees it (OpenAI function format). Converting resolves every $ref with deep
-    copies (~0.4 ms a tool, three times a turn); the result is kept while the definition holds."""
+    """TOOL as the model sees it (OpenAI function format, fitted to what Ollama receives).
+    Converting resolves every $ref with deep copies (~0.4 ms a tool, three times a turn); the
+    result is kept while the definition holds."""
     fingerprint = json.dumps([tool.description, tool.args_schema], sort_keys=True, default=str)
     cached = _SCHEMAS.get(tool.name)
     if cached is None or cached[0] != fingerprint:
-        cached = _SCHEMAS[tool.name] = (fingerprint, convert_to_openai_tool(tool))
+        cached = _SCHEMAS[tool.name] = (fingerprint, fit_tool_schema(convert_to_openai_tool(tool)))
     return cached[1]
 
 
