@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from contextlib import aclosing
+from importlib import import_module
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 
 from assistant.db import in_db_thread
 from assistant.models import Conversation
@@ -19,9 +22,25 @@ def _refused(code: str, message: str) -> ErrorEvent:
     return ErrorEvent(type="error", code=code, message=message)
 
 
+def _conversation_id(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError("conversation must be a conversation's id.") from None
+
+
 @in_db_thread
-def _open(user, conversation_id: int | None, model: str) -> Conversation | None:
-    """The conversation to answer in, or None when the user was signed out or deactivated."""
+def _open(
+    user, session_key: str | None, conversation_id: int | None, model: str
+) -> Conversation | None:
+    """The conversation to answer in, or None when the user has signed out or was deactivated
+    since the socket opened. The session is read afresh: the scope's copy is from the handshake
+    and would not notice a logout in another tab."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if not session_key or session.get(SESSION_KEY) != str(user.pk):
+        return None
     if not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
         return None
     return open_conversation(user, conversation_id, model)
@@ -43,6 +62,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.gone = True
         await self._stop()
 
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None  # answered as a bad request below, not by dropping the socket
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ask":
@@ -56,12 +82,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.answering is not None and not self.answering.done():
             await self.send_json(_refused("busy", "Still answering: stop it or wait."))
             return
-        conversation_id = content.get("conversation")
         try:
             text = clean_question(str(content.get("text") or ""))
             conversation = await _open(
                 self.user,
-                int(conversation_id) if conversation_id else None,
+                getattr(self.scope.get("session"), "session_key", None),
+                _conversation_id(content.get("conversation")),
                 str(content.get("model") or ""),
             )
         except Conversation.DoesNotExist:
@@ -70,7 +96,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except (TypeError, ValueError) as exc:
             await self.send_json(_refused("bad_request", str(exc)))
             return
-        if conversation is None:  # deactivated since connecting
+        if conversation is None:
             await self.close(code=4401)
             return
         self.answering = asyncio.create_task(self._answer(conversation, text))

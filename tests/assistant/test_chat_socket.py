@@ -9,6 +9,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 
 from assistant.models import Conversation, Message
 from assistant.services.conversations import open_conversation
@@ -174,3 +175,26 @@ async def test_a_user_deactivated_meanwhile_is_disconnected(ollama, alice_socket
 
     assert await alice_socket.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
     assert ollama.chat_bodies == []
+
+
+async def test_a_user_who_signed_out_meanwhile_is_disconnected(ollama, alice_socket):
+    await alice_socket.connect()
+    await Session.objects.all().adelete()  # signed out in another tab
+
+    await alice_socket.send_json_to({"type": "ask", "text": "Hi"})
+
+    assert await alice_socket.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    assert ollama.chat_bodies == []
+
+
+async def test_it_answers_a_malformed_message_and_stays_open(ollama, alice_socket):
+    await alice_socket.connect()
+
+    await alice_socket.send_to(text_data="{not json")
+    first = await alice_socket.receive_json_from(timeout=5)
+    await alice_socket.send_json_to({"type": "ask", "text": "Hi", "conversation": "abc"})
+    second = await alice_socket.receive_json_from(timeout=5)
+
+    assert (first["code"], second["code"]) == ("bad_request", "bad_request")
+    assert second["message"] == "conversation must be a conversation's id."
+    await alice_socket.disconnect()
