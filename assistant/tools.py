@@ -128,8 +128,9 @@ class Toolbox:
 
 
 class _InProcessSession(ClientSession):
-    """A client of our own server, in this process. The server has just checked each result
-    against the tool's output schema; jsonschema checking it again here costs ~10 ms a call."""
+    """A client of our own server, in this process. Each structured result was built from the
+    very pydantic model its output schema is generated from (FastMCP validates it on the way
+    out); checking it again here with jsonschema would cost ~10 ms a call and prove nothing."""
 
     async def _validate_tool_result(self, name: str, result: CallToolResult) -> None:
         return None
@@ -194,6 +195,7 @@ def framed(name: str, text: str) -> str:
     if len(text) > MAX_RESULT_CHARS:
         text = text[:MAX_RESULT_CHARS] + "\n[… result shortened to fit the context]"
     text = _FRAME_TAG.sub(lambda m: f"&lt;{m.group(1)}tool_result", text)
+    name = re.sub(r"[^\w.-]", "_", name)  # the model chose it: it may be anything
     return f'<tool_result name="{name}">\n{text}\n</tool_result>'
 
 
