@@ -8,6 +8,7 @@ import json
 from asgiref.sync import sync_to_async
 
 from assistant.models import Message
+from assistant.services.chat import MAX_TOOL_ROUNDS
 from mcp_bridge.server import build_server
 from tests.assistant.conftest import DB, answer_text, ask, tool_names, types
 from tests.fakes.ollama import Reply, ToolCall
@@ -117,3 +118,21 @@ async def test_it_refuses_a_tool_that_does_not_exist(ollama, chat, alice):
     end = next(e for e in events if e["type"] == "tool_end")
     assert (end["ok"], end["note"]) == (False, "no such tool")
     assert "no tool named 'delete_everything'" in ollama.chat_bodies[1]["messages"][-1]["content"]
+
+
+async def test_a_model_that_keeps_calling_tools_must_answer_in_the_end(ollama, chat, alice):
+    ollama.script(
+        *[
+            Reply.calls(ToolCall("search_games", {"query": f"q{i}"}))
+            for i in range(MAX_TOOL_ROUNDS)
+        ],
+        Reply.text("Here is what I found."),
+    )
+
+    events = await ask(chat, "Search forever", alice)
+
+    assert len(ollama.chat_bodies) == MAX_TOOL_ROUNDS + 1
+    assert all(tool_names(body) for body in ollama.chat_bodies[:-1])
+    assert tool_names(ollama.chat_bodies[-1]) == set()  # the last call offers no tools
+    assert answer_text(events) == "Here is what I found."
+    assert events[-1]["reason"] == "stop"
