@@ -132,6 +132,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     _db["TEST"] = {"NAME": str(DATA_DIR / "test_gamedjinn.sqlite3")}
+else:
+    # Price random reads for SSD-class storage (PostgreSQL's default assumes spinning disks);
+    # otherwise a title search seq-scans games_game (12 ms at 10,000 games) instead of using
+    # the trigram index (1 ms).
+    _db.setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
