@@ -8,7 +8,7 @@ TEST_DATA := $(CURDIR)/.test-data
 PYTEST := $(PY) -m pytest
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-embedded test-production test-browser browser-deps lint format migrations-check bench mcp worker beat clean
+.PHONY: help install run demo test test-embedded test-production test-browser browser-deps screenshots lint format migrations-check bench mcp worker beat clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ test-production: install
 
 test-browser: install browser-deps ## Playwright tests in Debian's Chromium
 	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/browser DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser $(PYTEST_ARGS)
+
+screenshots: install browser-deps ## Screenshots of the main pages (desktop, phone, light, dark) into docs/screenshots/
+	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/browser DJANGO_ALLOW_ASYNC_UNSAFE=true GD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PYTEST) -m browser tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 test: lint migrations-check test-embedded test-production test-browser ## Lint, then the whole suite on SQLite, on PostgreSQL+Redis (if configured) and in a browser
 
