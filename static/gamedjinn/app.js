@@ -184,11 +184,13 @@
     const counts = msg.counts || {};
     if (msg.status === "succeeded") {
       const parts = [];
-      if (counts.added) parts.push(`${counts.added.toLocaleString()} new`);
-      if (counts.updated) parts.push(`${counts.updated.toLocaleString()} updated`);
-      if (counts.details) parts.push(`${counts.details.toLocaleString()} with store data`);
-      if (counts.achievements) parts.push(`achievements for ${counts.achievements.toLocaleString()}`);
-      toast("success", `${name} is up to date`, parts.length ? parts.join(", ") + "." : "");
+      const n = (value) => value.toLocaleString();
+      if (counts.added) parts.push(`${n(counts.added)} new games`);
+      if (counts.updated) parts.push(`${n(counts.updated)} updated`);
+      if (counts.details) parts.push(`store details for ${n(counts.details)}`);
+      if (counts.achievements) parts.push(`achievements for ${n(counts.achievements)}`);
+      const body = parts.join(", ");
+      toast("success", `${name} is up to date`, body ? body[0].toUpperCase() + body.slice(1) + "." : "");
     } else if (msg.status === "failed") {
       toast("error", `Sync of ${name} failed`, msg.error_message || "");
     } else if (msg.status === "rate_limited") {
