@@ -7,7 +7,6 @@ chat service, the settings page, `/health` and `manage.py ask` agree on them.
 from __future__ import annotations
 
 import json
-import logging
 import ssl
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +16,6 @@ import httpx
 from django.conf import settings
 from langchain_ollama import ChatOllama
 from ollama import ResponseError
-
-log = logging.getLogger(__name__)
 
 ANSWER_TOKENS = 1536  # num_predict: an answer longer than this ends with done_reason "length"
 CONNECT_TIMEOUT = 5.0
