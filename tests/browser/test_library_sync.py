@@ -4,8 +4,10 @@ middle shows the true state, rendered from the SyncRun row."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from platforms.integrations.steam.fake_server import PRIVATE_VANITY, FakeSteam, SteamWorld
 
@@ -94,3 +96,42 @@ def test_the_dashboard_follows_a_sync_too(page: Page, synced_library: str) -> No
     card = page.locator(".library-card").first
     expect(card.locator(".sync")).to_be_visible()
     expect(card.locator(".sync .badge-success")).to_have_text("Up to date", timeout=60_000)
+
+
+def test_after_a_reconnect_the_page_catches_up_with_what_it_missed(
+    page: Page, synced_library: str
+) -> None:
+    """Messages are hints: drop them all, let the sync finish unseen, then cut the socket. On
+    reconnecting, the page re-reads the sync from the database and shows the truth."""
+    sockets: list[WebSocketRoute] = []
+    state = {"blackout": False}
+
+    def proxy(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+        server.on_message(lambda message: None if state["blackout"] else ws.send(message))
+        sockets.append(ws)
+
+    page.route_web_socket(re.compile(r"/ws/sync/$"), proxy)
+    page.goto(synced_library)
+    expect(page.locator("#live-indicator")).to_have_attribute("data-state", "open")
+    sync = page.locator(".sync")
+    library_id = sync.get_attribute("data-sync-library")
+
+    state["blackout"] = True
+    page.get_by_role("button", name="Refetch everything").click()
+    expect(sync).to_have_attribute("data-status", "queued")
+    run_id = sync.get_attribute("data-run")
+    # The server finishes the run while the page hears nothing.
+    while (
+        'data-status="succeeded"'
+        not in page.request.get(f"/libraries/{library_id}/sync/status/").text()
+    ):
+        page.wait_for_timeout(250)  # polling the server's state, not standing in for work
+    expect(sync).to_have_attribute("data-status", "queued")  # stale: no message got through
+
+    state["blackout"] = False
+    sockets[-1].close(code=1012, reason="service restart")
+    expect(page.locator("#live-indicator")).to_have_attribute("data-state", "open")
+    expect(page.locator(".sync .badge-success")).to_have_text("Up to date")
+    assert page.locator(".sync").get_attribute("data-run") == run_id
+    assert len(sockets) >= 2  # it really reconnected
