@@ -42,9 +42,11 @@ def chat_model(model: str) -> ChatOllama:
         num_predict=ANSWER_TOKENS,
         keep_alive=settings.OLLAMA_KEEP_ALIVE,
         # connect: fail fast when Ollama is down; read: the longest silence we accept between two
-        # streamed lines (loading a model from disk is the slow case).
+        # streamed lines (loading a model from disk is the slow case). No keep-alive: ChatOllama
+        # never closes its clients, so a kept connection would linger until garbage collection.
         client_kwargs={
             "timeout": httpx.Timeout(settings.OLLAMA_TIMEOUT, connect=CONNECT_TIMEOUT),
+            "limits": httpx.Limits(max_keepalive_connections=0),
             "verify": _TLS,
         },
     )

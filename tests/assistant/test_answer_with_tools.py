@@ -3,6 +3,7 @@ server, the result goes back to the model, and the answer streams out and is sto
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from asgiref.sync import sync_to_async
@@ -136,3 +137,14 @@ async def test_a_model_that_keeps_calling_tools_must_answer_in_the_end(ollama, c
     assert tool_names(ollama.chat_bodies[-1]) == set()  # the last call offers no tools
     assert answer_text(events) == "Here is what I found."
     assert events[-1]["reason"] == "stop"
+
+
+async def test_it_leaves_no_connection_to_ollama_open(ollama, chat, alice, portal):
+    ollama.script(
+        Reply.calls(ToolCall("search_games", {"query": "portal"})),
+        Reply.text("Yes."),
+    )
+
+    await ask(chat, "Do I own Portal?", alice)
+
+    assert await asyncio.to_thread(ollama.wait_idle, 5)

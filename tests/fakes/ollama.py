@@ -123,6 +123,8 @@ class FakeOllama:
         self.requests: list[RecordedRequest] = []
         self.disconnects = 0
         self.hung_up = threading.Event()  # set when a client hangs up on an answer
+        self._connections = 0
+        self._idle = threading.Condition()
         # perf_counter() when each content piece was flushed to the socket (for the benchmark).
         self.emitted: list[float] = []
         self._replies: deque[Reply] = deque()
@@ -166,6 +168,16 @@ class FakeOllama:
 
     def remove(self, name: str) -> None:
         self.models = [m for m in self.models if m.name != name]
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once no client holds a connection open (False if one still does after TIMEOUT)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._connections == 0, timeout)
+
+    def _connected(self, delta: int) -> None:
+        with self._idle:
+            self._connections += delta
+            self._idle.notify_all()
 
     @property
     def pending(self) -> int:
@@ -239,6 +251,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.fake._connected(+1)
+
+    def finish(self) -> None:
+        super().finish()
+        self.fake._connected(-1)
 
     def _read_body(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
