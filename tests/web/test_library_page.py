@@ -195,3 +195,10 @@ def test_quick_search_suggests_a_few_titles(
         "No game has “zzz” in its title"
         in alice_client.get("/search/suggest/?q=zzz").content.decode()
     )
+
+
+def test_every_sort_of_the_read_path_has_a_label():
+    from games.forms import SORT_CHOICES
+    from games.queries import SORTS
+
+    assert [value for value, _ in SORT_CHOICES] == list(SORTS)
