@@ -21,7 +21,6 @@ from uuid import uuid4
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 from langchain_core.messages.ai import add_ai_message_chunks
@@ -347,6 +346,5 @@ def _finish(conversation: Conversation, turn: _Turn) -> Message:
             input_tokens=turn.input_tokens,
             output_tokens=turn.output_tokens,
         )
-        Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
-    release_connection()
+    release_connection()  # _begin already moved the conversation to the top of the list
     return message
