@@ -6,12 +6,14 @@ streamed /api/chat calls to a fake Ollama on a real socket, and the database wri
 Ollama answers at once; whatever time it spends serving the two requests (`took`, measured inside
 it) is the "model's time" and is subtracted. Token latency is from the moment the fake Ollama
 writes a content line to its socket to the moment the WebSocket client has the token event; the
-fake paces its tokens at 100/s, faster than an 8B model on a GPU.
+fake paces its tokens at 100/s, faster than an 8B model on a GPU. On a shared machine wall times
+swing with the load, so the CPU time this process spends per turn is reported as well.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 
@@ -75,6 +77,7 @@ async def one_turn(socket, fake, conversation: int | None) -> dict:
     arrivals: list[float] = []
     tool = 0.0
     started = time.perf_counter()
+    cpu_started = time.process_time()
     await socket.send_json_to(
         {"type": "ask", "text": "Do I own Portal?", "conversation": conversation}
     )
@@ -90,9 +93,11 @@ async def one_turn(socket, fake, conversation: int | None) -> dict:
             raise RuntimeError(event["message"])
         elif event["type"] == "done":
             break
+    served = fake.requests[first_request:]
     return {
         "wall": time.perf_counter() - started,
-        "model": sum(r.took for r in fake.requests[first_request:]),
+        "cpu": time.process_time() - cpu_started - sum(r.cpu for r in served),
+        "model": sum(r.took for r in served),
         "tool": tool,
         "conversation": event["conversation"],
         "arrivals": arrivals,
@@ -102,7 +107,13 @@ async def one_turn(socket, fake, conversation: int | None) -> dict:
 async def measure(socket, fake) -> dict[str, list[float]]:
     from tests.fakes.ollama import Reply, ToolCall
 
-    samples: dict[str, list[float]] = {"overhead": [], "tool": [], "model": [], "token": []}
+    samples: dict[str, list[float]] = {
+        "overhead": [],
+        "cpu": [],
+        "tool": [],
+        "model": [],
+        "token": [],
+    }
     connected, _ = await socket.connect()
     assert connected, "the chat socket refused the bench user"
     conversation = None
@@ -115,6 +126,7 @@ async def measure(socket, fake) -> dict[str, list[float]]:
         conversation = result["conversation"]
         if turn >= WARMUP_TURNS:
             samples["overhead"].append(result["wall"] - result["model"])
+            samples["cpu"].append(result["cpu"])
             samples["tool"].append(result["tool"])
             samples["model"].append(result["model"])
     paced = [f"t{i} " for i in range(TOKENS_PER_ANSWER)]
@@ -136,9 +148,11 @@ def main() -> int:
     from tests.fakes.ollama import running_fake_ollama
 
     user = make_library()
+    load_before = os.getloadavg()[0]
     with running_fake_ollama() as fake:
         settings.OLLAMA_URL = fake.url
         samples = asyncio.run(measure(socket_for(user), fake))
+    load_after = os.getloadavg()[0]
     plumbing = [
         total - tool for total, tool in zip(samples["overhead"], samples["tool"], strict=True)
     ]
@@ -161,7 +175,10 @@ def main() -> int:
         "in-process, a fake Ollama on a real socket. A turn = question → `search_games` → answer "
         "of 20 tokens, stored. *Model time* is what the fake Ollama spent serving the turn's two "
         "/api/chat requests, measured inside it, and is subtracted; the tool call is timed from "
-        "the client's `tool_start` to its `tool_end`. Tokens are paced at 100/s.\n"
+        "the client's `tool_start` to its `tool_end`. Tokens are paced at 100/s. Wall times "
+        "include waiting for the CPU: the CPU-time row does not (nor the database server's "
+        f"work). Load average during the run: {load_before:.1f} → {load_after:.1f} on "
+        f"{os.cpu_count()} cores.\n"
     )
     print(
         table(
@@ -174,6 +191,7 @@ def main() -> int:
                 ),
                 row("… of which the tool call (MCP server + library query)", samples["tool"]),
                 row("… of which the assistant itself (the rest)", plumbing),
+                row("CPU time per turn in this process (model excluded)", samples["cpu"]),
                 row("model time per turn (fake Ollama, subtracted)", samples["model"]),
                 row(
                     "token: fake Ollama writes it → WebSocket client has it",

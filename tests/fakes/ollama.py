@@ -108,6 +108,7 @@ class RecordedRequest:
     body: Any
     at: float
     took: float = 0.0  # seconds from reading the request to the last byte of the answer
+    cpu: float = 0.0  # CPU seconds the fake itself spent on it (its thread's time)
 
 
 def _now() -> str:
@@ -270,6 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _record(self, body: Any) -> RecordedRequest:
         self._started = time.perf_counter()
+        self._cpu_started = time.thread_time()
         record = RecordedRequest(
             self.command, self.path, dict(self.headers.items()), body, time.time()
         )
@@ -278,6 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _done(self, record: RecordedRequest) -> None:
         record.took = time.perf_counter() - self._started
+        record.cpu = time.thread_time() - self._cpu_started
 
     def _json(self, status: int, payload: Any) -> None:
         data = json.dumps(payload).encode()
