@@ -3,13 +3,15 @@
 A 10,000-game library (titles, playtime and last-played times from the fake Steam world generator,
 genres, ratings and Metacritic scores drawn with a fixed seed). The official `mcp` client drives a
 real `manage.py runmcp` process: over stdio, and over streamable HTTP with an API key. Each
-`search_games` call is timed in the client, from the request to the validated result, so the
+`search_games` call is timed in the client, from sending tools/call to the parsed result, so the
 numbers include the transport, the key check (HTTP), the query and both sides' JSON work.
-Queries: word fragments, whole words, filtered and unfiltered pages, as a model would send them.
+Searches as in performance.md target 2 (whole words, fragments, typos, some filtered); unfiltered
+browsing is reported alongside without a target. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import sys
@@ -227,6 +229,9 @@ def main() -> int:
     setup_django()
     from tests.mcp import live
 
+    logging.getLogger("mcp").setLevel(logging.WARNING)
+    load_before = os.getloadavg()[0]
+
     _, key, titles = make_library()
     argument_sets = queries(titles)
     extra = {"REDIS_URL": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}
@@ -241,65 +246,57 @@ def main() -> int:
         http_samples = over_http(url, key, lambda client: timed_calls(client, argument_sets))
     initialized, first_result = cold_starts(stdio)
 
-    def row(label: str, samples: list[float], target: float | None, judged: float = 0) -> list[str]:
-        verdict = "met" if judged <= (target or 0) else "**MISSED**"
-        measure = "max" if judged == max(samples) else "p95"
+    def row(label: str, samples: list[float], target: float | None = None, on: str = "p95"):
+        p95, worst = percentile(samples, 95), max(samples)
+        verdict = "met" if (worst if on == "max" else p95) <= (target or 0) else "**MISSED**"
         return [
             label,
             str(len(samples)),
             ms(percentile(samples, 50)),
-            ms(percentile(samples, 95)),
-            ms(max(samples)),
-            f"{measure} ≤ {ms(target)} {verdict}" if target else "(no target)",
+            ms(p95),
+            ms(worst),
+            f"{on} ≤ {ms(target)} {verdict}" if target else "(no target)",
         ]
 
     stdio_p95, http_p95 = percentile(stdio_samples, 95), percentile(http_samples, 95)
-    print(f"### MCP server on {engine_name()}\n")
-    print(
-        f"{GAMES:,}-game library; the official `mcp` client against a real `manage.py runmcp` "
-        f"process; {CALLS} `search_games` calls per transport after {WARMUP} warm-up calls, timed "
-        "in the client from sending `tools/call` to the parsed result. Searches: whole words, "
-        "fragments, ~20% typos, "
-        "some with a status or rating filter. Cold start: spawn → result, "
-        f"{COLD_STARTS} runs.\n"
+    rows = [
+        row("`search_games` over stdio", stdio_samples, STDIO_TARGET_P95),
+        row("`search_games` over streamable HTTP (API key)", http_samples, HTTP_TARGET_P95),
+        row(
+            "`search_games` over stdio, with the Python SDK's client-side output check",
+            checked_samples,
+        ),
+        row("browsing: unfiltered pages in title order, stdio", browse_samples),
+        row("cold start: spawn → initialize result", initialized, COLD_START_TARGET, "max"),
+        row(
+            "cold start: spawn → first `search_games` result",
+            first_result,
+            COLD_START_TARGET,
+            "max",
+        ),
+    ]
+    section = "\n".join(
+        [
+            f"### MCP server on {engine_name()}\n",
+            f"{GAMES:,}-game library; the official `mcp` client against a real `manage.py runmcp` "
+            f"process; {CALLS} `search_games` calls per transport after {WARMUP} warm-up calls, "
+            "timed in the client from sending `tools/call` to the parsed result. Searches: whole "
+            "words, fragments, ~20% typos, some with a status or rating filter. The SDK's own "
+            "client-side check of each result against the output schema (jsonschema recompiles "
+            "the schema every call) is client CPU, shown on its own row. Cold start: spawn → "
+            f"result, {COLD_STARTS} runs. Load average during the run: {load_before:.1f} → "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.\n",
+            table(["measure", "samples", "p50", "p95", "max", "target"], rows),
+        ]
     )
-    print(
-        table(
-            ["measure", "samples", "p50", "p95", "max", "target"],
-            [
-                row("`search_games` over stdio", stdio_samples, STDIO_TARGET_P95, stdio_p95),
-                row(
-                    "`search_games` over streamable HTTP (API key)",
-                    http_samples,
-                    HTTP_TARGET_P95,
-                    http_p95,
-                ),
-                row(
-                    "`search_games` over stdio, with the Python SDK's client-side output check",
-                    checked_samples,
-                    None,
-                ),
-                row("browsing: unfiltered pages in title order, stdio", browse_samples, None),
-                row(
-                    "cold start: spawn → initialize result",
-                    initialized,
-                    COLD_START_TARGET,
-                    max(initialized),
-                ),
-                row(
-                    "cold start: spawn → first `search_games` result",
-                    first_result,
-                    COLD_START_TARGET,
-                    max(first_result),
-                ),
-            ],
-        )
-    )
+    print(section)
     missed = (
         stdio_p95 > STDIO_TARGET_P95
         or http_p95 > HTTP_TARGET_P95
         or max(first_result) > COLD_START_TARGET
     )
+    if missed:
+        print(section, file=sys.stderr)  # the harness shows stderr for a failed module
     return 1 if missed else 0
 
 
