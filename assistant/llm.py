@@ -6,11 +6,13 @@ chat service, the settings page, `/health` and `manage.py ask` agree on them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from weakref import WeakKeyDictionary
 
 import httpx
 from django.conf import settings
@@ -28,8 +30,30 @@ MIN_VERSION = (0, 9, 0)
 _TLS = ssl.create_default_context()
 
 
+# One chat model per event loop and configuration: building one makes two HTTP clients (~2 ms),
+# and its async client belongs to the loop it first ran on.
+_MODELS: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, ChatOllama]] = WeakKeyDictionary()
+
+
 def chat_model(model: str) -> ChatOllama:
     """The chat model for MODEL, configured from settings."""
+    key = (
+        model,
+        settings.OLLAMA_URL,
+        settings.OLLAMA_TIMEOUT,
+        settings.OLLAMA_CONTEXT_TOKENS,
+        settings.OLLAMA_KEEP_ALIVE,
+    )
+    try:
+        models = _MODELS.setdefault(asyncio.get_running_loop(), {})
+    except RuntimeError:  # no loop: a synchronous caller gets a fresh one
+        return _build(model)
+    if key not in models:
+        models[key] = _build(model)
+    return models[key]
+
+
+def _build(model: str) -> ChatOllama:
     return ChatOllama(
         base_url=settings.OLLAMA_URL,
         model=model,

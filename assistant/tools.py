@@ -62,11 +62,13 @@ _FRAME_TAG = re.compile(r"<(/?)\s*tool_result", re.IGNORECASE)
 class _Served:
     server: FastMCP
     tools: list[Tool] | None = None  # its tool list, once listed
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)  # as Ollama will see them
 
 
-# Building a server (eleven tools and their pydantic schemas) costs ~25 ms and listing its tools
-# ~5 ms of (de)serialising schemas, so a user's server and its tool list are kept. FastMCP serves
-# any number of sessions at once, as it does over HTTP.
+# Building a server (eleven tools and their pydantic schemas) costs ~25 ms, listing its tools ~5 ms
+# of (de)serialising schemas, converting them for the model (every $ref resolved with deep copies)
+# ~4 ms; so a user's server is kept with its tool list and schemas. FastMCP serves any number of
+# sessions at once, as it does over HTTP.
 _SERVED: OrderedDict[tuple[int, str], _Served] = OrderedDict()
 _SERVED_KEPT = 64
 
@@ -86,20 +88,6 @@ def label(name: str) -> str:
     return LABELS.get(name, f"Using {name.replace('_', ' ')}") + "…"
 
 
-_SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {}
-
-
-def schema_of(tool: BaseTool) -> dict[str, Any]:
-    """TOOL as the model sees it (OpenAI function format, fitted to what Ollama receives).
-    Converting resolves every $ref with deep copies (~0.4 ms a tool, three times a turn); the
-    result is kept while the definition holds."""
-    fingerprint = json.dumps([tool.description, tool.args_schema], sort_keys=True, default=str)
-    cached = _SCHEMAS.get(tool.name)
-    if cached is None or cached[0] != fingerprint:
-        cached = _SCHEMAS[tool.name] = (fingerprint, fit_tool_schema(convert_to_openai_tool(tool)))
-    return cached[1]
-
-
 @dataclass
 class Toolbox:
     tools: dict[str, BaseTool]
@@ -107,18 +95,14 @@ class Toolbox:
     gated: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def of(cls, tools: Iterable[BaseTool]) -> Toolbox:
+    def of(cls, tools: Iterable[BaseTool], schemas: dict[str, dict[str, Any]]) -> Toolbox:
         tools = list(tools)
         gated = {
             tool.name
             for tool in tools
             if tool.name in ACTION_TOOLS or (tool.metadata or {}).get("readOnlyHint") is False
         }
-        return cls(
-            tools={tool.name: tool for tool in tools},
-            schemas={tool.name: schema_of(tool) for tool in tools},
-            gated=frozenset(gated),
-        )
+        return cls({tool.name: tool for tool in tools}, schemas, frozenset(gated))
 
     def offered(self, *, tainted: bool) -> list[BaseTool]:
         """The tools to bind for the next model call. After library text has entered the turn
@@ -162,10 +146,13 @@ async def user_tools(user) -> AsyncIterator[Toolbox]:
     async with _connect(served.server) as session:
         if served.tools is None:
             served.tools = (await session.list_tools()).tools  # FastMCP lists all in one page
-        yield Toolbox.of(
+        tools = [
             convert_mcp_tool_to_langchain_tool(session, tool, server_name="gamedjinn")
             for tool in served.tools
-        )
+        ]
+        if not served.schemas:
+            served.schemas = {t.name: fit_tool_schema(convert_to_openai_tool(t)) for t in tools}
+        yield Toolbox.of(tools, served.schemas)
 
 
 def result_text(message: ToolMessage) -> str:
