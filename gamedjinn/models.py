@@ -30,5 +30,10 @@ class Profile(models.Model):
 
 
 def profile_for(user) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+    """The user's profile, created on first use; cached on the user object like any one-to-one."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(user=user)
+        user.profile = profile
+        return profile

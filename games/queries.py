@@ -87,15 +87,15 @@ class LibraryFilters:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-# name → (expression to order by, value standing in for NULL, its field type, descending?).
+# name → (expression to order by, value standing in for NULL (None: never NULL), its field type, descending?).
 # The explicit field type matters: a PositiveSmallIntegerField lookup with -1 is an empty result.
 SORTS: dict[str, tuple[Any, Any, Any, bool]] = {
-    "title": (F("release__game__sort_title"), "", CharField(), False),
-    "playtime": (F("playtime_minutes"), 0, IntegerField(), True),
+    "title": (F("release__game__sort_title"), None, CharField(), False),
+    "playtime": (F("playtime_minutes"), None, IntegerField(), True),
     "last_played": (F("last_played_at"), _EPOCH, DateTimeField(), True),
     "metacritic": (F("release__game__metacritic_score"), -1, IntegerField(), True),
     "release_date": (F("release__game__release_date"), date(1, 1, 1), DateField(), True),
-    "added": (F("added_at"), _EPOCH, DateTimeField(), True),
+    "added": (F("added_at"), None, DateTimeField(), True),
 }
 
 
@@ -182,9 +182,9 @@ def page_of_entries(
         raise InvalidFilter(f"sort must be one of: {', '.join(SORTS)}.")
     size = max(1, min(size, MAX_PAGE_SIZE))
     expression, null_value, output_field, descending = SORTS[sort]
-    entries = entries.annotate(
-        sort_key=Coalesce(expression, Value(null_value), output_field=output_field)
-    )
+    if null_value is not None:  # only nullable columns pay for COALESCE; it hides them from indexes
+        expression = Coalesce(expression, Value(null_value), output_field=output_field)
+    entries = entries.annotate(sort_key=expression)
     if cursor:
         value, pk = _decode_cursor(cursor)
         after = (

@@ -140,6 +140,6 @@ def test_it_counts_the_library_in_one_query(alice, alice_library, django_assert_
     _own(alice_library, "A", playtime_minutes=10, status="completed")
     _own(alice_library, "B")
     profile_for(alice)
-    with django_assert_num_queries(2):  # the profile, then the totals
+    with django_assert_num_queries(1):  # the profile is cached on the user; then the totals
         summary = library_summary(alice)
     assert (summary.games, summary.played, summary.completed, summary.backlog) == (2, 1, 1, 1)
