@@ -14,9 +14,8 @@ from typing import Protocol, Self
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from libraries.models import Library, SyncRun
+from libraries.models import Library
 from platforms.errors import PlatformError, PlatformUnavailable, PrivateProfile, RateLimited
 from platforms.models import Platform
 from platforms.records import (
@@ -187,17 +186,11 @@ def update_library(
 def delete_library(library: Library) -> None:
     """Delete the library with its entries and run history; the games stay for other owners.
 
-    Active runs are cancelled first so a worker in the middle of one stops at its next
-    checkpoint instead of writing into a library that no longer exists.
+    A worker in the middle of one of its runs finds the run gone at its next checkpoint and
+    stops (libraries.progress fences every write on the run's row).
     """
-    with transaction.atomic():
-        library.sync_runs.filter(status__in=SyncRun.ACTIVE_STATUSES).update(
-            status=SyncRun.Status.CANCELLED,
-            finished_at=timezone.now(),
-            error_message="The library was deleted.",
-        )
-        library_id = library.pk
-        library.delete()
+    library_id = library.pk
+    library.delete()
     logger.info("Deleted library %s", library_id)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from libraries.models import Library, SyncRun
+from libraries.progress import RunLost, SyncProgress
 from libraries.services.libraries import (
     LibraryError,
     add_library,
     delete_library,
     update_library,
 )
+from libraries.services.sync import claim_run, request_sync
 from platforms.integrations.steam.fake_server import PRIVATE_VANITY
-from tests.factories import SyncRunFactory
 
 
 @pytest.mark.parametrize(
@@ -106,10 +107,12 @@ def test_it_refuses_an_interval_under_an_hour(library):
         update_library(library, sync_interval_hours=0)
 
 
-def test_it_cancels_an_active_sync_when_the_library_is_deleted(library):
-    run = SyncRunFactory(library=library, status=SyncRun.Status.RUNNING)
+def test_a_running_sync_stops_when_its_library_is_deleted(library):
+    run = request_sync(library, trigger=SyncRun.Trigger.MANUAL, enqueue=False)
+    worker = SyncProgress(claim_run(run.pk, task_id="t1"))
 
     delete_library(library)
 
     assert not Library.objects.filter(pk=library.pk).exists()
-    assert not SyncRun.objects.filter(pk=run.pk).exists()
+    with pytest.raises(RunLost):
+        worker.checkpoint(done=1)
