@@ -22,6 +22,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from benchmarks.support import engine_name, ms, percentile, setup_django, table
 
@@ -391,11 +392,14 @@ def _worker_memory(world, library) -> tuple[float, float, int]:
 
     _reset()
     database = connection.settings_dict
-    url = (
-        f"sqlite:///{database['NAME']}"
-        if connection.vendor == "sqlite"
-        else f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
-    )
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        password = f":{quote(database['PASSWORD'])}" if database.get("PASSWORD") else ""
+        url = (
+            f"postgres://{quote(database['USER'] or '')}{password}@{database['HOST'] or '127.0.0.1'}"
+            f":{database['PORT'] or 5432}/{database['NAME']}"
+        )
     # force: replaces the run the metadata measurement left queued for its next slice.
     run = request_sync(
         library, trigger=SyncRun.Trigger.CLI, phases=["owned", "details"], force=True, enqueue=False
