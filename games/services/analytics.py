@@ -72,7 +72,11 @@ def analyze_gaming_patterns(
     )
     copies, total_minutes = totals["copies"], totals["minutes"]
 
-    played = _played_per_day(entries, since=start - timedelta(days=days) if start else None)
+    # Minutes played per snapshot, over the period and the one before it (for the trend).
+    deltas = list(_deltas(entries, since=start - timedelta(days=days) if start else None))
+    played: dict[date, int] = defaultdict(int)
+    for _game, day, minutes in deltas:
+        played[day] += minutes
     in_period = {day: m for day, m in played.items() if start is None or day >= start}
     previous = sum(m for day, m in played.items() if start and day < start)
     notes = []
@@ -102,7 +106,7 @@ def analyze_gaming_patterns(
         ),
         most_played=_top(entries.filter(playtime_minutes__gt=0), "-playtime_minutes"),
         recently_played=_top(entries.filter(last_played_at__isnull=False), "-last_played_at"),
-        most_played_in_period=_top_in_period(entries, start, today),
+        most_played_in_period=_top_in_period(entries, deltas, start),
         by_release_year=_by_release_year(entries),
         activity=_activity(in_period, start, today, days),
         trend=_trend(sum(in_period.values()), previous, time_period, has_history=bool(played)),
@@ -141,17 +145,15 @@ def _top(entries: QuerySet[LibraryGame], order: str) -> list[TopGame]:
     ]
 
 
-def _deltas(entries: QuerySet[LibraryGame], since: date | None, until: date | None = None):
+def _deltas(entries: QuerySet[LibraryGame], since: date | None):
     """(game id, day, minutes played since the copy's previous snapshot) for each snapshot taken
-    between SINCE and UNTIL. Baselines (no previous snapshot) and decreases are skipped."""
+    from SINCE on. Baselines (no previous snapshot) and decreases are skipped."""
     previous = PlaytimeSnapshot.objects.filter(
         entry_id=OuterRef("entry_id"), taken_on__lt=OuterRef("taken_on")
     ).order_by("-taken_on")
     snapshots = PlaytimeSnapshot.objects.filter(entry__in=entries.values("pk"))
     if since:
         snapshots = snapshots.filter(taken_on__gte=since)
-    if until:
-        snapshots = snapshots.filter(taken_on__lte=until)
     rows = snapshots.annotate(before=Subquery(previous.values("playtime_minutes")[:1])).values_list(
         "entry__release__game_id", "taken_on", "playtime_minutes", "before"
     )
@@ -160,19 +162,13 @@ def _deltas(entries: QuerySet[LibraryGame], since: date | None, until: date | No
             yield game_id, day, minutes - before
 
 
-def _played_per_day(entries: QuerySet[LibraryGame], since: date | None) -> dict[date, int]:
-    days: dict[date, int] = defaultdict(int)
-    for _game, day, minutes in _deltas(entries, since):
-        days[day] += minutes
-    return dict(days)
-
-
 def _top_in_period(
-    entries: QuerySet[LibraryGame], start: date | None, today: date
+    entries: QuerySet[LibraryGame], deltas: list[tuple[int, date, int]], start: date | None
 ) -> list[TopGame]:
     per_game: dict[int, int] = defaultdict(int)
-    for game_id, _day, minutes in _deltas(entries, start, today):
-        per_game[game_id] += minutes
+    for game_id, day, minutes in deltas:
+        if start is None or day >= start:
+            per_game[game_id] += minutes
     best = sorted(per_game.items(), key=lambda item: -item[1])[:5]
     titles = dict(Game.objects.filter(pk__in=[g for g, _ in best]).values_list("pk", "title"))
     last_copy = {
