@@ -44,6 +44,8 @@ def _nav_section(request: HttpRequest) -> str:
         return "platforms"
     if match.namespace == "mcp_bridge":
         return "settings"
+    if match.namespace == "assistant":
+        return "assistant"
     if match.namespace == "games":
         return {"home": "dashboard", "analytics": "analytics"}.get(match.url_name or "", "library")
     return ""
