@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
+from gamedjinn.celery import app as celery_app
 from libraries.models import Library, SyncRun
 from libraries.services import libraries as library_services
 from libraries.services.sync import perform_run, request_sync
@@ -30,6 +32,18 @@ from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 from tests.factories import LibraryFactory
 
 FAST_RETRY = RetryPolicy(attempts=3, base=0.001, cap=0.005, budget_seconds=2.0)
+
+
+@pytest.fixture(autouse=True)
+def _private_task_queue() -> Iterator[None]:
+    """Tasks a test publishes go to a queue of its own, deleted afterwards, so that no worker
+    on a shared broker (production pass: a real Redis) ever picks one up."""
+    name, default = f"gd-tests-{uuid.uuid4().hex[:10]}", celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name  # Celery's router reads it on every send
+    yield
+    celery_app.conf.task_default_queue = default
+    with celery_app.connection_for_write() as broker:
+        broker.default_channel.queue_delete(name)
 
 
 @pytest.fixture
