@@ -98,9 +98,12 @@ def _stdio_user(username: str | None):
 
 def _keep_connections() -> None:
     """A long-running server makes all its ORM calls on one thread: keep that connection open
-    between tool calls (checked before reuse) instead of reconnecting each time."""
+    between tool calls (checked before reuse) instead of reconnecting each time. A pooled
+    connection (PostgreSQL's DATABASE_POOL_SIZE) is already reused through its pool."""
     for alias in connections:
-        connections.settings[alias].update(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
+        database = connections.settings[alias]
+        if "pool" not in database.get("OPTIONS", {}):
+            database.update(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
 
 
 def _refresh_statistics() -> None:
