@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
@@ -101,6 +102,24 @@ class ToolFailure(Exception):
 class Caller:
     user: Any
     can_write: bool
+    fixed: bool = False  # the one user of a long-lived server (stdio, the assistant)
+
+    def current_user(self):
+        """The user as the database has it now. A fixed user is read again on every call, so a
+        content-rating cap set while the server runs applies at once (the profile is cached on
+        the user object); a key's owner was read for this very request."""
+        if self.fixed:
+            return get_user_model()._default_manager.get(pk=self.user.pk)
+        return self.user
+
+
+def _as_user(caller: Caller, fn, /, *args, **kwargs):
+    return fn(caller.current_user(), *args, **kwargs)
+
+
+async def run_as(caller: Caller, fn, /, *args, **kwargs):
+    """FN(user, *ARGS, **KWARGS) on the ORM's thread, as the CALLER's current user."""
+    return await orm(_as_user, caller, fn, *args, **kwargs)
 
 
 class _GameDjinnMCP(FastMCP):
@@ -167,7 +186,7 @@ def _sentence(tool: str, error: ToolError) -> str:
 
 def _caller(ctx: Context, fixed_user, *, write: bool = False, tool: str = "") -> Caller:
     if fixed_user is not None:
-        caller = Caller(fixed_user, can_write=True)
+        caller = Caller(fixed_user, can_write=True, fixed=True)
     else:
         request = ctx.request_context.request
         owner: KeyOwner | None = request.scope.get(SCOPE_KEY) if request is not None else None
@@ -194,7 +213,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     async def get_supported_platforms(ctx: Context) -> Platforms:
         """The platforms Game Djinn knows, what a sync of each brings, whether it is ready to use,
         and your libraries on each (with the library_id other tools take)."""
-        return await orm(supported_platforms, who(ctx).user)
+        return await run_as(who(ctx), supported_platforms)
 
     @mcp.tool(
         annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=True)
@@ -213,9 +232,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         platform before anything is saved. Then call sync_platform_library with its library_id."""
         caller = who(ctx, write=True, tool="add_platform_library")
         key = credentials.api_key.get_secret_value() if credentials.api_key else None
-        library = await orm(
+        library = await run_as(
+            caller,
             add_library,
-            caller.user,
             platform_code,
             credentials.user_identifier,
             api_key=key,
@@ -239,7 +258,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         """Sync a library with its platform: owned games, then store metadata, then achievements.
         Sends a progress notification per phase when the request has a progressToken."""
         caller = who(ctx, write=True, tool="sync_platform_library")
-        run = await orm(start_sync, caller.user, library_id)
+        run = await run_as(caller, start_sync, library_id)
         if wait:
             run = await follow_run(run.pk, ctx)
             if run.status in (SyncRun.Status.FAILED, SyncRun.Status.CANCELLED):
@@ -278,8 +297,8 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
             genre=genre or "",
             sort=sort,
         )
-        return await orm(
-            search.search_games, who(ctx).user, filters, limit=limit, cursor=cursor, offset=offset
+        return await run_as(
+            who(ctx), search.search_games, filters, limit=limit, cursor=cursor, offset=offset
         )
 
     @mcp.tool(annotations=READ)
@@ -292,7 +311,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     ) -> GameDetailOut:
         """One game: metadata, ratings, the platforms you own it on, playtime on each, and your
         achievements progress."""
-        return await orm(search.game_details, who(ctx).user, game_id, library_id)
+        return await run_as(who(ctx), search.game_details, game_id, library_id)
 
     @mcp.tool(annotations=READ)
     async def analyze_gaming_patterns(
@@ -306,9 +325,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     ) -> GamingPatterns:
         """Real figures about how you play: playtime by genre and platform, most and recently
         played, backlog size, completion rate, activity over the period and its trend."""
-        return await orm(
+        return await run_as(
+            who(ctx),
             analytics.analyze_gaming_patterns,
-            who(ctx).user,
             library_id=library_id,
             time_period=time_period,
         )
@@ -327,9 +346,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     ) -> ContentRatingList:
         """Games suitable up to an ESRB rating. Unrated games are counted and, unless asked for,
         left out, so nothing slips through unnoticed."""
-        return await orm(
+        return await run_as(
+            who(ctx),
             search.games_by_content_rating,
-            who(ctx).user,
             esrb_rating,
             include_unrated=include_unrated,
             limit=limit,
@@ -349,9 +368,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         ] = None,
     ) -> Recommendations:
         """Games from your own library worth playing next, each with the reason it was picked."""
-        return await orm(
+        return await run_as(
+            who(ctx),
             recommendations.recommend_games,
-            who(ctx).user,
             criteria=criteria,
             limit=limit,
             genre_preference=genre_preference,
@@ -362,7 +381,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         ctx: Context, limit: Limit = 50, offset: Offset = 0
     ) -> CrossPlatformGames:
         """Games you own on more than one platform, with the playtime on each."""
-        return await orm(cross_platform_games, who(ctx).user, limit=limit, offset=offset)
+        return await run_as(who(ctx), cross_platform_games, limit=limit, offset=offset)
 
     @mcp.tool(annotations=READ)
     async def export_library_data(
@@ -375,7 +394,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     ) -> ExportOut:
         """Your library (or part of it) as a JSON or CSV file's content. Never includes keys."""
         chosen = (filters or LibraryFilterInput()).to_filters()
-        return await orm(export_library, who(ctx).user, chosen, format)
+        return await run_as(who(ctx), export_library, chosen, format)
 
     @mcp.tool(
         annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False)
@@ -390,7 +409,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         """Save a smart collection: rules (genre, rating, Metacritic, playtime, status, platform,
         release date) that are re-evaluated whenever it is read. It appears in the web UI too."""
         caller = who(ctx, write=True, tool="create_smart_collection")
-        return await orm(create_collection, caller.user, name, rules)
+        return await run_as(caller, create_collection, name, rules)
 
     @mcp.resource(
         "game://{game_id}",
@@ -401,7 +420,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     async def game_resource(game_id: str, ctx: Context) -> str:
         if not game_id.isdigit():
             raise ToolFailure("A game URI looks like game://42.")
-        detail = await orm(search.game_details, who(ctx).user, int(game_id))
+        detail = await run_as(who(ctx), search.game_details, int(game_id))
         return detail.model_dump_json()
 
     @mcp.prompt(

@@ -109,8 +109,9 @@ def game_row(entry: LibraryGame) -> GameRow:
 
 def _offset_slice(entries: QuerySet[LibraryGame], sort: str, offset: int, size: int):
     """OFFSET paging in the same order as games.queries.page_of_entries (for clients that count)."""
-    expression, null_value, output_field, descending = SORTS[sort]
-    key = Coalesce(expression, Value(null_value), output_field=output_field)
+    key, null_value, output_field, descending = SORTS[sort]
+    if null_value is not None:
+        key = Coalesce(key, Value(null_value), output_field=output_field)
     order = (key.desc(), F("pk").desc()) if descending else (key.asc(), F("pk").asc())
     return list(entries.order_by(*order)[offset : offset + size])
 

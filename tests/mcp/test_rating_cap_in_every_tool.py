@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from mcp_bridge.orm import orm
 from mcp_bridge.server import build_server
-from tests.mcp.conftest import call, error_text
+from tests.mcp.conftest import call, error_text, with_client
 
 HIDDEN = ("Gore Fest", "Mystery Box")
 READS = [
@@ -50,3 +51,20 @@ def test_it_keeps_the_cap_in_a_smart_collection(charlie, game_world):
         {"name": "All action", "rules": {"genre": "Action"}},
     )
     assert result.structuredContent["game_count"] == 1
+
+
+def test_it_applies_a_cap_set_while_the_server_runs(alice, game_world):
+    from gamedjinn.models import Profile
+
+    server = build_server(user=alice)  # a long-lived server, as under Claude Desktop
+
+    def cap_alice_at_teen() -> None:  # as a parent would, in the admin, meanwhile
+        Profile.objects.update_or_create(user_id=alice.pk, defaults={"esrb_cap": "T"})
+
+    async def scenario(client):
+        before = await client.call_tool("search_games", {"query": "Doom"})
+        await orm(cap_alice_at_teen)
+        after = await client.call_tool("search_games", {"query": "Doom"})
+        return before.structuredContent["total"], after.structuredContent["total"]
+
+    assert with_client(server, scenario) == (1, 0)
