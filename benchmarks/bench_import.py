@@ -74,6 +74,7 @@ def main() -> None:
     rate, throttled, fetched = _metadata_phase(world, library, owned)
     rss_mb, heap_mb, worker_games = _worker_memory(world, library)
 
+    load = os.getloadavg()[0]  # other work on the machine shows up in every figure below
     rows = []
     for label, ours, raw, target in (
         ("first import", first, first_raw, TARGETS["first"]),
@@ -104,7 +105,7 @@ def main() -> None:
             if connection.vendor == "postgresql"
             else "`executemany` upserts."
         )
-        + "\n"
+        + f" Load average at the end: {load:.2f} on {os.cpu_count()} cores.\n"
     )
     print(table(["scenario", "p50", "p95", "raw SQL p95", "ratio", "target", ""], rows))
     print()
