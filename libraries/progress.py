@@ -213,7 +213,7 @@ class SyncProgress:
             "phases": list(run.phases),
             "done": run.done,
             "total": run.total,
-            "percent": run.percent,
+            "percent": min(run.percent, 100),  # items can join a phase while it runs
             "eta_seconds": self._eta(),
             "retry_at": run.retry_at.isoformat() if run.retry_at else None,
             "error_code": run.error_code,
