@@ -109,7 +109,8 @@ class Caller:
         content-rating cap set while the server runs applies at once (the profile is cached on
         the user object); a key's owner was read for this very request."""
         if self.fixed:
-            return get_user_model()._default_manager.get(pk=self.user.pk)
+            users = get_user_model()._default_manager.select_related("profile")
+            return users.get(pk=self.user.pk)
         return self.user
 
 
