@@ -25,9 +25,13 @@ def test_it_has_every_service_with_health_gated_dependencies():
     assert "8080" in " ".join(services["mcp"]["command"])
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="docker-compose is not installed"
+)
 def test_it_validates_with_docker_compose():
     result = subprocess.run(
-        ["docker-compose", "-f", str(COMPOSE), "--profile", "ollama", "config", "-q"], capture_output=True, text=True
+        ["docker-compose", "-f", str(COMPOSE), "--profile", "ollama", "config", "-q"],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr

@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_it_documents_every_variable_the_settings_read():
     settings_source = (ROOT / "gamedjinn" / "settings.py").read_text()
     read = set(re.findall(r'env_\w+\(\s*"([A-Z0-9_]+)"', settings_source))
-    documented = set(re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    documented = set(
+        re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE)
+    )
     undocumented = read - documented
     assert not undocumented, f"add to .env.example: {sorted(undocumented)}"
     assert not documented - read, f"not read by settings: {sorted(documented - read)}"

@@ -38,7 +38,9 @@ def test_it_bounds_ratings_and_scores(alice_library):
 
 def test_it_refuses_a_match_of_a_release_with_itself(db):
     release = ReleaseFactory()
-    _refused(lambda: Match.objects.create(release=release, matched_release=release, method="manual"))
+    _refused(
+        lambda: Match.objects.create(release=release, matched_release=release, method="manual")
+    )
 
 
 def test_it_normalizes_titles_for_matching_and_sorting(db):

@@ -135,4 +135,9 @@ def test_it_answers_401_without_credentials(client, game_world):
 def test_it_documents_every_endpoint_in_the_openapi_schema(alice_client):
     paths = alice_client.get("/api/openapi.json").json()["paths"]
     games = {path for path in paths if path.startswith("/api/games/")}
-    assert {"/api/games/", "/api/games/{game_id}", "/api/games/collections", "/api/games/analytics"} <= games
+    assert {
+        "/api/games/",
+        "/api/games/{game_id}",
+        "/api/games/collections",
+        "/api/games/analytics",
+    } <= games

@@ -20,7 +20,12 @@ def test_it_merges_games_and_records_why(alice):
     assert moved.game == target
     assert not Game.objects.filter(pk=duplicate.pk).exists()
     match = Match.objects.get(release=moved)
-    assert (match.matched_release, match.method, match.verified, match.created_by) == (kept, "manual", True, alice)
+    assert (match.matched_release, match.method, match.verified, match.created_by) == (
+        kept,
+        "manual",
+        True,
+        alice,
+    )
 
 
 def test_it_keeps_ownership_when_merging(alice_library):
