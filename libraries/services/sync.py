@@ -185,6 +185,16 @@ def request_sync(
     return run
 
 
+def retry_now(library: Library) -> SyncRun | None:
+    """Resume the library's run parked by a rate limit at once instead of at its retry time
+    (the manual retry); None when no run is parked. The task already scheduled for later then
+    finds the run claimed or finished and skips it."""
+    run = SyncRun.objects.filter(library=library, status=Status.RATE_LIMITED).first()
+    if run is not None:
+        transaction.on_commit(partial(enqueue_run, run.pk))
+    return run
+
+
 def enqueue_run(run_id: int, *, eta: datetime | None = None) -> None:
     """Send the task for a run; a lost message is recovered by the scheduler, so a broker
     outage here is logged rather than failing the request that created the run."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from games.models import Game
 from libraries.models import SyncRun
-from libraries.services.sync import perform_run, request_sync
+from libraries.services.sync import perform_run, request_sync, retry_now
 from libraries.tasks import sync_library
 
 
@@ -60,3 +60,22 @@ def test_it_parks_when_the_web_api_limits_the_owned_list(library, steam):
     assert run.phase == SyncRun.Phase.OWNED
     assert run.retry_at is not None
     assert "Steam is limiting" in run.error_message
+
+
+def test_a_parked_run_can_be_retried_at_once(
+    library, steam, published, django_capture_on_commit_callbacks
+):
+    steam.set_rate_limit("api", (0, 60))
+    steam.retry_after = 600
+    run = request_sync(library, trigger=SyncRun.Trigger.MANUAL, enqueue=False)
+    perform_run(run.pk)
+    steam.set_rate_limit("api", None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retry_now(library) == run
+
+    assert [(p.args, p.eta) for p in published] == [([run.pk], None)]  # now, not in 10 minutes
+    sync_library.apply((run.pk,))
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert retry_now(library) is None  # nothing parked any more
