@@ -10,9 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from libraries.forms import AddLibraryForm, LibrarySettingsForm
-from libraries.models import Library, SyncRun
+from libraries.models import Library
 from libraries.queries import (
-    latest_run,
     library_for,
     library_state,
     library_states,
@@ -24,7 +23,7 @@ from libraries.services.libraries import (
     delete_library,
     update_library,
 )
-from libraries.services.sync import SyncAlreadyRunning, enqueue_run, request_sync
+from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
 
 
 def _own_library(request: HttpRequest, library_id: int) -> Library:
@@ -41,14 +40,6 @@ def _status_fragment(request: HttpRequest, library: Library, variant: str = "") 
         "libraries/_sync_status.html",
         {"library": state.library, "run": state.run, "games": state.games, "variant": variant},
     )
-
-
-def _retry_now(library: Library) -> None:
-    """Resume a run parked by a rate limit now instead of at its retry time. A parked run may be
-    claimed by any task, and the one already scheduled for later finds it done and skips."""
-    run = latest_run(library)
-    if run is not None and run.status == SyncRun.Status.RATE_LIMITED:
-        enqueue_run(run.pk)
 
 
 @require_GET
@@ -141,7 +132,7 @@ def sync(request: HttpRequest, library_id: int) -> HttpResponse:
     library = _own_library(request, library_id)
     try:
         if request.POST.get("retry"):
-            _retry_now(library)
+            retry_now(library)
         else:
             request_sync(library, trigger="manual", force=bool(request.POST.get("force")))
     except SyncAlreadyRunning:

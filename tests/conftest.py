@@ -12,11 +12,20 @@ from django.core.cache import cache
 from tests.factories import LibraryFactory, UserFactory
 
 
+def _clear_cache() -> None:
+    # With django-redis, clear() would FLUSHDB the whole Redis database, taking queued Celery
+    # messages and rate-limit windows with it; delete only the cache's own prefixed keys.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture

@@ -133,14 +133,17 @@ def test_a_rate_limited_run_shows_the_banner_countdown_and_retry(alice_client, a
     assert 'name="retry" value="1"' in html
 
 
-def test_retry_now_resumes_the_parked_run_at_once(alice_client, alice_library, published):
+def test_retry_now_resumes_the_parked_run_at_once(
+    alice_client, alice_library, published, django_capture_on_commit_callbacks
+):
     run = SyncRunFactory(
         library=alice_library,
         status="rate_limited",
         phase="details",
         retry_at=timezone.now() + timedelta(minutes=9),
     )
-    response = alice_client.post(f"/libraries/{alice_library.pk}/sync/", {"retry": "1"}, **HTMX)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(f"/libraries/{alice_library.pk}/sync/", {"retry": "1"}, **HTMX)
     assert response.status_code == 200
     assert [p.args for p in published if p.task.endswith("sync_library")] == [[run.pk]]
     assert SyncRun.objects.filter(library=alice_library).count() == 1  # the same run, resumed
