@@ -67,13 +67,21 @@ def main(argv: list[str]) -> int:
                 text=True,
             )
             took = time.monotonic() - started
+            body = result.stdout.strip()
             if result.returncode != 0:
                 failures += 1
-                sections.append(
-                    f"### {module} on {engine}\n\nFAILED (exit {result.returncode}):\n\n```\n{result.stderr[-3000:]}\n```\n"
-                )
-            elif result.stdout.strip():
-                sections.append(result.stdout.strip() + f"\n\n_(run took {took:.0f} s)_\n")
+                if body:
+                    # The module measured, then exited non-zero: a target was missed (the table says which).
+                    sections.append(
+                        body
+                        + f"\n\n_(exit {result.returncode}: a target above was missed; run took {took:.0f} s)_\n"
+                    )
+                else:
+                    sections.append(
+                        f"### {module} on {engine}\n\nFAILED (exit {result.returncode}):\n\n```\n{result.stderr[-3000:]}\n```\n"
+                    )
+            elif body:
+                sections.append(body + f"\n\n_(run took {took:.0f} s)_\n")
             sys.stderr.write(result.stderr[-2000:] if result.returncode else "")
     report = [
         "# Benchmarks",
