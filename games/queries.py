@@ -87,16 +87,19 @@ class LibraryFilters:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-# name → (expression to order by, value standing in for NULL (None: never NULL), its field type, descending?).
+# name → (expression to order by, value standing in for NULL, its field type, descending?).
 # The explicit field type matters: a PositiveSmallIntegerField lookup with -1 is an empty result.
 SORTS: dict[str, tuple[Any, Any, Any, bool]] = {
-    "title": (F("release__game__sort_title"), None, CharField(), False),
-    "playtime": (F("playtime_minutes"), None, IntegerField(), True),
+    "title": (F("release__game__sort_title"), "", CharField(), False),
+    "playtime": (F("playtime_minutes"), 0, IntegerField(), True),
     "last_played": (F("last_played_at"), _EPOCH, DateTimeField(), True),
     "metacritic": (F("release__game__metacritic_score"), -1, IntegerField(), True),
     "release_date": (F("release__game__release_date"), date(1, 1, 1), DateField(), True),
-    "added": (F("added_at"), None, DateTimeField(), True),
+    "added": (F("added_at"), _EPOCH, DateTimeField(), True),
 }
+
+
+NEVER_NULL_SORTS = {"title", "playtime", "added"}
 
 
 def visible_entries(user) -> QuerySet[LibraryGame]:
@@ -175,14 +178,24 @@ def _decode_cursor(cursor: str) -> tuple[Any, int]:
 
 
 def page_of_entries(
-    entries: QuerySet[LibraryGame], sort: str, cursor: str = "", size: int = PAGE_SIZE
+    entries: QuerySet[LibraryGame],
+    sort: str,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    *,
+    narrowed: bool = False,
 ) -> Page:
-    """Keyset pagination: the cost of page N does not grow with N (OFFSET would)."""
+    """Keyset pagination: the cost of page N does not grow with N (OFFSET would).
+
+    NARROWED says a selective filter (a title search) is applied. The sort key is then wrapped
+    in an expression so PostgreSQL finds the few matches through the trigram index and sorts
+    them, instead of walking the sort index and testing every row (0.7 vs 5.8 ms at 10,000).
+    """
     if sort not in SORTS:
         raise InvalidFilter(f"sort must be one of: {', '.join(SORTS)}.")
     size = max(1, min(size, MAX_PAGE_SIZE))
     expression, null_value, output_field, descending = SORTS[sort]
-    if null_value is not None:  # only nullable columns pay for COALESCE; it hides them from indexes
+    if sort not in NEVER_NULL_SORTS or narrowed:  # COALESCE also hides the column from its index
         expression = Coalesce(expression, Value(null_value), output_field=output_field)
     entries = entries.annotate(sort_key=expression)
     if cursor:
@@ -203,7 +216,8 @@ def page_of_entries(
 
 def search_library(user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:
     filters = filters.validated()
-    return page_of_entries(filter_entries(user, filters), filters.sort, cursor, size)
+    entries = filter_entries(user, filters)
+    return page_of_entries(entries, filters.sort, cursor, size, narrowed=bool(filters.q))
 
 
 @dataclass

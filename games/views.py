@@ -56,7 +56,7 @@ def _cards(user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZ
     """games.queries.search_library, loading only the columns the cards show."""
     filters = filters.validated()
     entries = filter_entries(user, filters).only(*CARD_FIELDS)
-    return page_of_entries(entries, filters.sort, cursor, size)
+    return page_of_entries(entries, filters.sort, cursor, size, narrowed=bool(filters.q))
 
 
 def _fragment_requested(request: HttpRequest) -> bool:

@@ -137,7 +137,7 @@ def search_games(
         rows = _offset_slice(entries, filters.sort, offset, limit + 1)
         more, rows, next_cursor = len(rows) > limit, rows[:limit], ""
     else:
-        page = page_of_entries(entries, filters.sort, cursor, limit)
+        page = page_of_entries(entries, filters.sort, cursor, limit, narrowed=bool(filters.q))
         more, rows, next_cursor = bool(page.next_cursor), page.items, page.next_cursor
     # A last page reached by offset (and not past the end) tells the total without counting.
     # (Counting in the page query with a window was slower on PostgreSQL: it must then read
