@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.utils import timezone
 from mcp_bridge.models import ApiKey
 
 KEY_PREFIX = "gdj_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -69,5 +71,8 @@ def authenticate_key(plaintext: str) -> KeyOwner | None:
     )
     if key is None:
         return None
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # At most one write a minute per key: on SQLite every write serialises with the sync worker.
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return KeyOwner(key.user, key.scope, key.pk)
