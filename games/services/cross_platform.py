@@ -7,7 +7,8 @@ from itertools import groupby
 from django.db.models import Count
 
 from games.queries import visible_entries
-from games.schemas import CrossPlatformGame, CrossPlatformGames, OwnedCopy, hours
+from games.schemas import CrossPlatformGame, CrossPlatformGames, hours
+from games.services.search import owned_copy
 
 
 def cross_platform_games(user, *, limit: int = 50, offset: int = 0) -> CrossPlatformGames:
@@ -38,26 +39,10 @@ def cross_platform_games(user, *, limit: int = 50, offset: int = 0) -> CrossPlat
             CrossPlatformGame(
                 game_id=game.pk,
                 title=game.title,
-                copies=[_copy(entry) for entry in group],
+                copies=[owned_copy(entry) for entry in group],
                 total_playtime_minutes=minutes,
                 total_playtime_hours=hours(minutes),
                 most_played_on=top.library.platform.name if minutes else "",
             )
         )
     return CrossPlatformGames(items=items, total=total)
-
-
-def _copy(entry) -> OwnedCopy:
-    platform = entry.library.platform
-    return OwnedCopy(
-        platform=platform.code,
-        platform_name=platform.name,
-        library_id=entry.library_id,
-        library_name=entry.library.display_name,
-        playtime_minutes=entry.playtime_minutes,
-        playtime_hours=hours(entry.playtime_minutes),
-        last_played_at=entry.last_played_at,
-        status=entry.status,
-        user_rating=entry.user_rating,
-        store_url=entry.release.store_url,
-    )

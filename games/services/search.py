@@ -222,17 +222,8 @@ def game_details(user, game_id: int, library_id: int | None = None) -> GameDetai
     unlocked_ids = set().union(*unlocked_in.values()) if unlocked_in else set()
     per_release = Counter(a.release_id for a in achievements)
     copies = [
-        OwnedCopy(
-            platform=entry.library.platform.code,
-            platform_name=entry.library.platform.name,
-            library_id=entry.library_id,
-            library_name=entry.library.display_name,
-            playtime_minutes=entry.playtime_minutes,
-            playtime_hours=hours(entry.playtime_minutes),
-            last_played_at=entry.last_played_at,
-            status=entry.status,
-            user_rating=entry.user_rating,
-            store_url=entry.release.store_url,
+        owned_copy(
+            entry,
             achievements_total=per_release[entry.release_id],
             achievements_unlocked=len(unlocked_in.get(entry.library_id, ())),
         )
@@ -308,3 +299,21 @@ def _achievements(achievements, unlocked_ids: set[int], unlocked_in) -> Achievem
 
 def _timestamp(when) -> float:
     return when.timestamp() if when else 0.0
+
+
+def owned_copy(entry: LibraryGame, **extra) -> OwnedCopy:
+    """One owned copy of a game as every door shows it (platform, library, playtime, status)."""
+    platform = entry.library.platform
+    return OwnedCopy(
+        platform=platform.code,
+        platform_name=platform.name,
+        library_id=entry.library_id,
+        library_name=entry.library.display_name,
+        playtime_minutes=entry.playtime_minutes,
+        playtime_hours=hours(entry.playtime_minutes),
+        last_played_at=entry.last_played_at,
+        status=entry.status,
+        user_rating=entry.user_rating,
+        store_url=entry.release.store_url,
+        **extra,
+    )
