@@ -46,7 +46,7 @@ format: install ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff format .
 
 migrations-check: install ## Fail if models and migrations disagree
-	DATA_DIR=$(TEST_DATA) $(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA) $(PY) manage.py makemigrations --check --dry-run
 
 browser-deps: ## Install Debian's Chromium for the browser tests (needs root)
 	@if [ ! -x /usr/bin/chromium ]; then \
