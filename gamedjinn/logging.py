@@ -8,7 +8,7 @@ import re
 
 # Query parameters and headers that carry secrets in the APIs we talk to.
 _SECRET_PATTERNS = [
-    re.compile(r"(?i)(key=)[^&\s\"']+"),
+    re.compile(r"(?i)\b((?:api_?)?key=|access_token=|token=)[^&\s#\"'<>]*"),
     re.compile(r"(?i)(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:bearer\s+)?)[^\s\"',}]+"),
     re.compile(r"(?i)(password[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -26,6 +25,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from gamedjinn.logging import redact
 from platforms.errors import PlatformError, PlatformUnavailable, RateLimited
 from platforms.ratelimit import SlidingWindowLimiter
 
@@ -34,12 +34,7 @@ logger = logging.getLogger(__name__)
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "GameDjinn/0.1 (self-hosted game library manager)"
 
-_SECRET_PARAM = re.compile(r"(?i)\b((?:api_?)?key|access_token|token)=[^&\s#\"'<>]*")
-
-
-def redact(text: str) -> str:
-    """Replace the value of every credential-looking query parameter in ``text`` with ``***``."""
-    return _SECRET_PARAM.sub(r"\1=***", text)
+__all__ = ["HttpClient", "RetryPolicy", "parse_retry_after", "redact"]
 
 
 class _RedactingFilter(logging.Filter):
