@@ -780,17 +780,24 @@ def _details_queryset(job: _Job) -> QuerySet[Release]:
     return releases.order_by("id")
 
 
-def _phase_details(job: _Job) -> None:
-    pending = _details_queryset(job)
-    cursor = job.resuming(Phase.DETAILS)
+def _start_resumable_phase(job: _Job, phase: str, rows, cursor_field: str) -> tuple[int, int]:
+    """Start PHASE over ROWS, walked in CURSOR_FIELD order; on a resumed run, continue after the
+    saved position with the count done so far. Returns (cursor to continue from, done so far)."""
+    cursor = job.resuming(phase)
     done = job.run.done if cursor is not None else 0
     cursor = cursor or 0
     job.progress.start_phase(
-        Phase.DETAILS,
+        phase,
         done=done,
-        total=done + pending.filter(id__gt=cursor).count(),
+        total=done + rows.filter(**{f"{cursor_field}__gt": cursor}).count(),
         position=job.position(after=cursor),
     )
+    return cursor, done
+
+
+def _phase_details(job: _Job) -> None:
+    pending = _details_queryset(job)
+    cursor, done = _start_resumable_phase(job, Phase.DETAILS, pending, "id")
     while batch := list(
         pending.filter(id__gt=cursor).values_list("id", "external_id")[:DETAILS_BATCH_SIZE]
     ):
@@ -989,15 +996,7 @@ class _AchievementResult:
 
 def _phase_achievements(job: _Job) -> None:
     entries = _achievements_queryset(job)
-    cursor = job.resuming(Phase.ACHIEVEMENTS)
-    done = job.run.done if cursor is not None else 0
-    cursor = cursor or 0
-    job.progress.start_phase(
-        Phase.ACHIEVEMENTS,
-        done=done,
-        total=done + entries.filter(release_id__gt=cursor).count(),
-        position=job.position(after=cursor),
-    )
+    cursor, done = _start_resumable_phase(job, Phase.ACHIEVEMENTS, entries, "release_id")
     has_schema = Exists(Achievement.objects.filter(release_id=OuterRef("release_id")))
     while batch := list(
         entries.filter(release_id__gt=cursor)
