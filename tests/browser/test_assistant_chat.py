@@ -11,19 +11,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.server import serving
 from tests.fakes.ollama import FakeOllama, Reply, ToolCall, running_fake_ollama
 
 pytestmark = pytest.mark.browser
@@ -97,52 +95,15 @@ def assistant_server(
         "OLLAMA_MODEL": "qwen3:8b",
     }
     log_path = tmp_path_factory.mktemp("assistant-log") / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "serve",
-                "--no-worker",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
+    with serving(url, port, environment, log_path, "--no-worker"):
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SEED.format(username=USERNAME)],
             cwd=ROOT,
             env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            check=True,
+            capture_output=True,
         )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the server exited; see {log_path}")
-                try:
-                    if httpx.get(f"{url}/health", timeout=2).status_code in (200, 503):
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start within 90 s; see {log_path}")
-                time.sleep(0.25)  # polling for readiness, not standing in for work
-            subprocess.run(
-                [sys.executable, "manage.py", "shell", "-c", SEED.format(username=USERNAME)],
-                cwd=ROOT,
-                env=environment,
-                check=True,
-                capture_output=True,
-            )
-            yield url
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        yield url
 
 
 @pytest.fixture
