@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from games.models import Achievement, Category, Game, Genre, Release, UnlockedAchievement
 from games.ratings import ESRB_CHOICES, PEGI_CHOICES
+from games.search import refresh_search_index
 from games.titles import normalize_title, sort_title
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 from libraries.progress import RunLost, SyncProgress, SyncProgressMessage
@@ -454,6 +455,8 @@ def _phase_owned(job: _Job) -> None:
             games_unchanged=counts.unchanged,
             games_removed=counts.removed,
         )
+    if counts.added:
+        refresh_search_index()
 
 
 class _ReleaseRow(NamedTuple):
