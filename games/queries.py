@@ -177,6 +177,16 @@ def _decode_cursor(cursor: str) -> tuple[Any, int]:
         raise InvalidFilter("cursor is not valid; start again from the first page.") from None
 
 
+def sort_key(sort: str, *, narrowed: bool = False):
+    """The expression SORT orders by. A column that may be NULL is COALESCEd so NULLs sort last
+    and a cursor can hold a value. For a NARROWED query (see page_of_entries) the expression is
+    wanted even on a never-NULL column: COALESCE hides the column from its index."""
+    expression, null_value, output_field, _ = SORTS[sort]
+    if sort not in NEVER_NULL_SORTS or narrowed:
+        expression = Coalesce(expression, Value(null_value), output_field=output_field)
+    return expression
+
+
 def page_of_entries(
     entries: QuerySet[LibraryGame],
     sort: str,
@@ -184,20 +194,41 @@ def page_of_entries(
     size: int = PAGE_SIZE,
     *,
     narrowed: bool = False,
+    values: tuple[str, ...] | None = None,
 ) -> Page:
     """Keyset pagination: the cost of page N does not grow with N (OFFSET would).
 
     NARROWED says a selective filter (a title search) is applied. The sort key is then wrapped
     in an expression so PostgreSQL finds the few matches through the trigram index and sorts
     them, instead of walking the sort index and testing every row (0.7 vs 5.8 ms at 10,000).
+
+    With VALUES (fields, lookups or annotations), the items are plain dicts of them (and "pk").
+    Asked for the id alone, the database sorts without joining every row's game and platform
+    first (20 vs 3 ms for a 10,000-game library in playtime order); the caller then reads the
+    page's rows by id. Building no model objects saves ~0.1 ms a row besides.
     """
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    ordered = _ordered_page(entries, sort, cursor, size, narrowed=narrowed)
+    if values is None:
+        rows: list[Any] = list(ordered)
+        more, rows = len(rows) > size, rows[:size]
+        last = (rows[-1].sort_key, rows[-1].pk) if rows else None
+    else:
+        rows = list(ordered.values(*dict.fromkeys(("pk", *values, "sort_key"))))
+        more, rows = len(rows) > size, rows[:size]
+        last = (rows[-1]["sort_key"], rows[-1]["pk"]) if rows else None
+    next_cursor = _encode_cursor(*last) if more and last else ""
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def _ordered_page(
+    entries: QuerySet[LibraryGame], sort: str, cursor: str, size: int, *, narrowed: bool
+) -> QuerySet[LibraryGame]:
+    """ENTRIES after CURSOR in SORT order, SIZE + 1 of them (one more tells a next page)."""
     if sort not in SORTS:
         raise InvalidFilter(f"sort must be one of: {', '.join(SORTS)}.")
-    size = max(1, min(size, MAX_PAGE_SIZE))
-    expression, null_value, output_field, descending = SORTS[sort]
-    if sort not in NEVER_NULL_SORTS or narrowed:  # COALESCE also hides the column from its index
-        expression = Coalesce(expression, Value(null_value), output_field=output_field)
-    entries = entries.annotate(sort_key=expression)
+    descending = SORTS[sort][3]
+    entries = entries.annotate(sort_key=sort_key(sort, narrowed=narrowed))
     if cursor:
         value, pk = _decode_cursor(cursor)
         after = (
@@ -207,11 +238,7 @@ def page_of_entries(
         )
         entries = entries.filter(after)
     order = ["-sort_key", "-pk"] if descending else ["sort_key", "pk"]
-    rows = list(entries.order_by(*order)[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    next_cursor = _encode_cursor(rows[-1].sort_key, rows[-1].pk) if more else ""
-    return Page(items=rows, next_cursor=next_cursor)
+    return entries.order_by(*order)[: size + 1]
 
 
 def search_library(user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:

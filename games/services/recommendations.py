@@ -21,7 +21,7 @@ from django.utils import timezone
 from games.queries import genres_in_library, visible_entries
 from games.schemas import Recommendation, RecommendationCriteria, Recommendations, hours
 from games.services import ServiceError
-from games.services.search import with_genres
+from games.services.search import genre_names
 from libraries.models import LibraryGame
 
 NOT_SUGGESTED = (
@@ -84,25 +84,27 @@ def recommend_games(
                 candidate.platforms.append(entry.library.platform.name)
             candidate.reasons.setdefault(pool, (weight, sentence))
     best = sorted(found.values(), key=lambda c: (-c.score, c.entry.release.game.sort_title))[:limit]
-    with_genres(c.entry for c in best)
+    genres = genre_names(c.entry.release.game_id for c in best)
     favourite = favourites[0][0] if favourites else None
     return Recommendations(
         criteria=criteria,
         genre_preference=genre,
         favourite_genre=favourite,
-        items=[_item(candidate) for candidate in best],
+        items=[
+            _item(candidate, genres.get(candidate.entry.release.game_id, [])) for candidate in best
+        ],
         note=_note(len(best), limit, favourite),
     )
 
 
-def _item(candidate: _Candidate) -> Recommendation:
+def _item(candidate: _Candidate, genres: list[str]) -> Recommendation:
     entry, game = candidate.entry, candidate.entry.release.game
     ranked = sorted(candidate.reasons.items(), key=lambda item: -item[1][0])
     return Recommendation(
         game_id=game.pk,
         title=game.title,
         platforms=candidate.platforms,
-        genres=[genre.name for genre in game.genres.all()],
+        genres=genres,
         metacritic_score=game.metacritic_score,
         playtime_minutes=entry.playtime_minutes,
         last_played_at=entry.last_played_at,

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import (
+    Aggregate,
+    CharField,
     Count,
     F,
-    Prefetch,
+    OuterRef,
     Q,
     QuerySet,
-    Value,
-    prefetch_related_objects,
+    Subquery,
+    Window,
 )
-from django.db.models.functions import Coalesce
 
-from games.models import Game, Genre, UnlockedAchievement
+from games.models import Game, UnlockedAchievement
 from games.queries import (
     PAGE_SIZE,
     SORTS,
@@ -29,6 +31,7 @@ from games.queries import (
     filter_entries,
     game_detail,
     page_of_entries,
+    sort_key,
 )
 from games.ratings import esrb_at_or_below
 from games.schemas import (
@@ -46,73 +49,129 @@ from libraries.models import LibraryGame
 
 UNRATED = ("", "RP")
 DESCRIPTION_LIMIT = 2000
-# What game_row reads: loading only these keeps the rows a sort has to carry narrow.
+GENRE_SEPARATOR = "\x1f"  # the ASCII unit separator: never part of a genre name
+
+
+class _JoinedNames(Aggregate):
+    """The names of a group joined by GENRE_SEPARATOR, in no particular order."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, CHAR(31))"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, CHR(31))",
+            **extra_context,
+        )
+
+
+def _genre_names() -> Subquery:
+    """The genre names of each row's game, read in the same query as the row."""
+    names = (
+        Game.genres.through.objects.filter(game_id=OuterRef("release__game_id"))
+        .order_by()
+        .values("game_id")
+        .annotate(names=_JoinedNames("genre__name"))
+        .values("names")
+    )
+    return Subquery(names, output_field=CharField())
+
+
+# What game_row reads, as plain values: building five model objects per row (entry, release,
+# game, library, platform) cost more than the query that read them.
 ROW_FIELDS = (
+    "pk",
     "library_id",
-    "release_id",
     "playtime_minutes",
     "last_played_at",
     "status",
     "user_rating",
     "library__platform__code",
     "library__platform__name",
+    "release__game_id",
     "release__game__title",
-    "release__game__sort_title",
     "release__game__metacritic_score",
     "release__game__esrb_rating",
     "release__game__release_date",
     "release__game__cover_url",
     "release__game__header_url",
+    "genre_names",
 )
 
 
-def for_rows(entries: QuerySet[LibraryGame]) -> QuerySet[LibraryGame]:
-    """ENTRIES loading just what game_row needs."""
-    return (
-        entries.select_related(None)
-        .select_related("release__game", "library__platform")
-        .only(*ROW_FIELDS)
+def with_row_values(entries: QuerySet[LibraryGame]) -> QuerySet[LibraryGame]:
+    """ENTRIES able to give every ROW_FIELDS value."""
+    return entries.select_related(None).annotate(genre_names=_genre_names())
+
+
+def rows_by_id(entry_ids: list[int]) -> list[dict[str, Any]]:
+    """The ROW_FIELDS of ENTRY_IDS, in that order, in one query. The ids must come from a query
+    that applied the user's visibility (games.queries.visible_entries)."""
+    if not entry_ids:
+        return []
+    found = with_row_values(LibraryGame.objects.filter(pk__in=entry_ids)).values(*ROW_FIELDS)
+    by_id = {row["pk"]: row for row in found}
+    return [by_id[pk] for pk in entry_ids if pk in by_id]
+
+
+def genre_names(game_ids: Iterable[int]) -> dict[int, list[str]]:
+    """{game id: its genre names, A to Z} in one query. (Plain pairs, not a prefetch: building
+    Genre objects for a page of games cost more than the query itself.)"""
+    names: dict[int, list[str]] = {}
+    game_ids = set(game_ids)
+    if not game_ids:
+        return names
+    pairs = (
+        Game.genres.through.objects.filter(game_id__in=game_ids)
+        .order_by("genre__name")
+        .values_list("game_id", "genre__name")
     )
+    for game_id, name in pairs:
+        names.setdefault(game_id, []).append(name)
+    return names
 
 
-def with_genres(entries: Iterable[LibraryGame]) -> list[LibraryGame]:
-    """Load the genres of ENTRIES' games in one query."""
-    entries = list(entries)
-    prefetch_related_objects(
-        entries, Prefetch("release__game__genres", queryset=Genre.objects.only("name"))
-    )
-    return entries
-
-
-def game_row(entry: LibraryGame) -> GameRow:
-    game = entry.release.game
-    platform = entry.library.platform
+def game_row(row: dict[str, Any]) -> GameRow:
+    """One search result from a dict of ROW_FIELDS."""
     return GameRow(
-        game_id=game.pk,
-        title=game.title,
-        platform=platform.code,
-        platform_name=platform.name,
-        library_id=entry.library_id,
-        playtime_minutes=entry.playtime_minutes,
-        playtime_hours=hours(entry.playtime_minutes),
-        last_played_at=entry.last_played_at,
-        status=entry.status,
-        user_rating=entry.user_rating,
-        genres=[genre.name for genre in game.genres.all()],
-        metacritic_score=game.metacritic_score,
-        esrb_rating=game.esrb_rating,
-        release_date=game.release_date,
-        cover_url=game.cover_url or game.header_url,
+        game_id=row["release__game_id"],
+        title=row["release__game__title"],
+        platform=row["library__platform__code"],
+        platform_name=row["library__platform__name"],
+        library_id=row["library_id"],
+        playtime_minutes=row["playtime_minutes"],
+        playtime_hours=hours(row["playtime_minutes"]),
+        last_played_at=row["last_played_at"],
+        status=row["status"],
+        user_rating=row["user_rating"],
+        genres=sorted((row["genre_names"] or "").split(GENRE_SEPARATOR))
+        if row["genre_names"]
+        else [],
+        metacritic_score=row["release__game__metacritic_score"],
+        esrb_rating=row["release__game__esrb_rating"],
+        release_date=row["release__game__release_date"],
+        cover_url=row["release__game__cover_url"] or row["release__game__header_url"],
     )
 
 
-def _offset_slice(entries: QuerySet[LibraryGame], sort: str, offset: int, size: int):
-    """OFFSET paging in the same order as games.queries.page_of_entries (for clients that count)."""
-    key, null_value, output_field, descending = SORTS[sort]
-    if null_value is not None:
-        key = Coalesce(key, Value(null_value), output_field=output_field)
+def _offset_slice(
+    entries: QuerySet[LibraryGame],
+    sort: str,
+    offset: int,
+    size: int,
+    *,
+    narrowed: bool,
+    fields: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """SIZE entries' FIELDS from OFFSET, in the order of games.queries.page_of_entries
+    (OFFSET paging is for clients that count)."""
+    key, descending = sort_key(sort, narrowed=narrowed), SORTS[sort][3]
     order = (key.desc(), F("pk").desc()) if descending else (key.asc(), F("pk").asc())
-    return list(entries.order_by(*order)[offset : offset + size])
+    return list(entries.order_by(*order).values(*fields)[offset : offset + size])
 
 
 def search_games(
@@ -132,20 +191,38 @@ def search_games(
         raise InvalidFilter("offset must not be negative.")
     if offset and cursor:
         raise InvalidFilter("offset: give either offset or cursor, not both.")
-    entries = for_rows(filter_entries(user, filters))
+    narrowed = bool(filters.q)
+    matching = filter_entries(user, filters)
+    entries = with_row_values(matching)
+    # A title search matches few games and must read all of them to sort them: one query then
+    # reads the page's rows and counts the matches too (COUNT(*) OVER ()). Otherwise the page is
+    # found as ids first (it stops at its last row; see games.queries.page_of_entries), then read
+    # by id, and a count reads the whole library. A cursor page would count only what follows it.
+    count_in_page = narrowed and not cursor
+    if count_in_page:
+        entries = entries.annotate(matches=Window(Count("pk")))
+    fields = (*ROW_FIELDS, "matches") if count_in_page else ROW_FIELDS if narrowed else ("pk",)
     if offset:
-        rows = _offset_slice(entries, filters.sort, offset, limit + 1)
+        rows = _offset_slice(
+            entries, filters.sort, offset, limit + 1, narrowed=narrowed, fields=fields
+        )
         more, rows, next_cursor = len(rows) > limit, rows[:limit], ""
     else:
-        page = page_of_entries(entries, filters.sort, cursor, limit, narrowed=bool(filters.q))
+        page = page_of_entries(
+            entries, filters.sort, cursor, limit, narrowed=narrowed, values=fields
+        )
         more, rows, next_cursor = bool(page.next_cursor), page.items, page.next_cursor
+    if not narrowed:
+        rows = rows_by_id([row["pk"] for row in rows])
     # A last page reached by offset (and not past the end) tells the total without counting.
-    # (Counting in the page query with a window was slower on PostgreSQL: it must then read
-    # every match instead of stopping at the page's end.)
-    known = not more and not cursor and (rows or not offset)
-    total = offset + len(rows) if known else entries.count()
+    if not more and not cursor and (rows or not offset):
+        total = offset + len(rows)
+    elif count_in_page and rows:
+        total = rows[0]["matches"]
+    else:
+        total = matching.count()
     return GameList(
-        items=[game_row(entry) for entry in with_genres(rows)],
+        items=[game_row(row) for row in rows],
         total=total,
         next_cursor=next_cursor,
         next_offset=offset + len(rows) if more and not cursor else None,
@@ -167,14 +244,14 @@ def games_by_content_rating(
         allowed = esrb_at_or_below(esrb_rating)
     except ValueError as exc:
         raise InvalidFilter(f"esrb_rating: {exc}") from None
-    base = for_rows(filter_entries(user, LibraryFilters()))
+    base = filter_entries(user, LibraryFilters()).select_related(None)
     rated_ok = Q(release__game__esrb_rating__in=allowed)
     unrated = Q(release__game__esrb_rating__in=UNRATED)
     counts = base.aggregate(
         unrated=_count(unrated), above=_count(~rated_ok & ~unrated), matching=_count(rated_ok)
     )
     matching = base.filter(rated_ok | unrated) if include_unrated else base.filter(rated_ok)
-    page = page_of_entries(matching, "title", cursor, limit)
+    page = page_of_entries(matching, "title", cursor, limit, values=("pk",))
     total = counts["matching"] + (counts["unrated"] if include_unrated else 0)
     unrated_games = (
         "1 unrated game is" if counts["unrated"] == 1 else f"{counts['unrated']} unrated games are"
@@ -184,7 +261,7 @@ def games_by_content_rating(
     else:
         note = f"{unrated_games} left out; ask with include_unrated to see them."
     return ContentRatingList(
-        items=[game_row(entry) for entry in with_genres(page.items)],
+        items=[game_row(row) for row in rows_by_id([row["pk"] for row in page.items])],
         total=total,
         next_cursor=page.next_cursor,
         esrb_rating=allowed[-1],

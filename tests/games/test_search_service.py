@@ -55,3 +55,33 @@ def test_it_counts_the_total_on_every_page_even_past_the_end(alice, game_world):
     assert (past.items, past.total, past.next_offset) == ([], 7, None)
     first = search_games(alice, LibraryFilters(), limit=5)
     assert search_games(alice, LibraryFilters(), limit=5, cursor=first.next_cursor).total == 7
+
+
+def test_it_lists_each_games_genres_a_to_z(alice, game_world):
+    page = search_games(alice, LibraryFilters(q="portal"))
+    assert [row.genres for row in page.items] == [["Action", "Puzzle"]]
+    browsed = {row.title: row.genres for row in search_games(alice, LibraryFilters()).items}
+    assert browsed["Portal 2"] == ["Action", "Puzzle"]
+    assert browsed["Tiny Unrated"] == ["Puzzle"]
+
+
+def test_it_counts_every_title_match_not_just_the_page(alice, game_world):
+    first = search_games(alice, LibraryFilters(q="e", sort="playtime"), limit=2)
+    everything = search_games(alice, LibraryFilters(q="e", sort="playtime"), limit=100)
+    assert first.total == everything.total == len(everything.items) > 2
+    assert titles(first) == titles(everything)[:2]
+    later = search_games(alice, LibraryFilters(q="e", sort="playtime"), limit=2, offset=2)
+    assert later.total == everything.total
+    assert titles(later) == titles(everything)[2:4]
+
+
+def test_it_reads_a_page_in_a_fixed_number_of_queries(
+    alice, game_world, django_assert_max_num_queries
+):
+    search_games(alice, LibraryFilters())  # creates Alice's profile (her rating cap)
+    # A title search: one query for rows, genres and count. Browsing: ids, then rows, then count.
+    for filters, queries in ((LibraryFilters(q="a"), 1), (LibraryFilters(sort="playtime"), 3)):
+        with django_assert_max_num_queries(queries) as small:
+            search_games(alice, filters, limit=2)
+        with django_assert_max_num_queries(len(small)):
+            search_games(alice, filters, limit=100)
