@@ -40,6 +40,17 @@ def _machine() -> str:
     return f"{platform.node() or 'host'}: {os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
+def _cpu_probe() -> float:
+    """Milliseconds for a fixed pure-Python loop, best of 3: how fast this machine was when it
+    ran (virtual machines vary by tens of percent from hour to hour; compare runs by it)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def _engines() -> dict[str, dict[str, str]]:
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     return {
@@ -55,6 +66,7 @@ def main(argv: list[str]) -> int:
     )
     sections = []
     failures = 0
+    probe_before = _cpu_probe()
     for module in modules:
         for engine, environment in _engines().items():
             started = time.monotonic()
@@ -90,6 +102,8 @@ def main(argv: list[str]) -> int:
         "",
         f"- Machine: {_machine()}",
         f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"- CPU probe (a fixed pure-Python loop, lower is faster): {probe_before:.0f} ms before, "
+        f"{_cpu_probe():.0f} ms after",
         "- Command: `make bench`",
         "",
         *sections,
