@@ -24,7 +24,7 @@ from libraries.services.libraries import (
     delete_library,
     update_library,
 )
-from libraries.services.sync import SyncAlreadyRunning, request_sync
+from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
 
 router = Router(tags=["libraries"])
 
@@ -234,6 +234,22 @@ def start_sync(request: HttpRequest, library_id: int, payload: SyncRequest | Non
         )
     except SyncAlreadyRunning as exc:
         return Status(409, {"detail": exc.message, "run_id": exc.run.pk if exc.run else None})
+    return Status(202, run)
+
+
+@router.post(
+    "/{int:library_id}/retry",
+    response={202: SyncRunOut, 409: Problem},
+    summary="Resume a sync waiting on a rate limit",
+)
+def retry_sync(request: HttpRequest, library_id: int):
+    """A sync the platform rate-limited waits until its retry_at; this resumes it at once
+    (where it stopped). 409 when no sync of the library is waiting."""
+    _require_write(request)
+    library = get_object_or_404(_libraries(request), pk=library_id)
+    run = retry_now(library)
+    if run is None:
+        return Status(409, {"detail": "No sync of this library is waiting on a rate limit."})
     return Status(202, run)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from libraries.models import Library, SyncRun
 from mcp_bridge.keys import create_key
@@ -149,3 +152,34 @@ def test_a_read_only_key_can_read_but_not_write(client, alice, library, read_key
     assert client.generic("POST", f"{API}{library.pk}/sync", **write_key).status_code == 202
     other = LibraryFactory(owner=alice)
     assert client.delete(f"{API}{other.pk}", **write_key).status_code == 204
+
+
+def test_it_resumes_a_rate_limited_sync_at_once(
+    alice_client, library, published, django_capture_on_commit_callbacks
+):
+    parked = SyncRunFactory(
+        library=library,
+        status="rate_limited",
+        phase="details",
+        retry_at=timezone.now() + timedelta(minutes=9),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(f"{API}{library.pk}/retry")
+
+    assert response.status_code == 202, response.content
+    assert response.json()["id"] == parked.pk
+    assert [p.args for p in published if p.task.endswith("sync_library")] == [[parked.pk]]
+
+
+def test_it_says_when_no_sync_is_waiting_to_be_retried(alice_client, library, published):
+    SyncRunFactory(library=library, status="succeeded", phase="done")
+
+    response = alice_client.post(f"{API}{library.pk}/retry")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "No sync of this library is waiting on a rate limit."}
+    assert published == []
+
+
+def test_a_read_only_key_cannot_retry_a_sync(client, library, read_key):
+    assert client.post(f"{API}{library.pk}/retry", **read_key).status_code == 403
