@@ -88,6 +88,16 @@
       $("input", inSearch).focus();
     }
   });
+  document.addEventListener("htmx:confirm", (event) => {
+    // Typing searches from the third letter (the title index works on trigrams); clearing the
+    // library search shows everything again. (Here rather than in hx-trigger filters, which
+    // htmx evaluates as code: the Content-Security-Policy allows no eval.)
+    const typed = event.detail.triggeringEvent;
+    if (!typed || typed.type !== "input") return;
+    const length = typed.target.value.length;
+    if (typed.target.id === "quick-search" && length < 3) event.preventDefault();
+    if (typed.target.id === "library-q" && length > 0 && length < 3) event.preventDefault();
+  });
   document.addEventListener("input", (event) => {
     // Suggestions start at three letters; shorter input clears the old ones.
     if (event.target.id === "quick-search" && event.target.value.trim().length < 3) $("#suggestions").innerHTML = "";
