@@ -106,7 +106,9 @@ def progress_steps(run: SyncRun, *, after: float) -> list[tuple[float, float, st
         if i + 1 > after
     ]
     if current < len(phases):
-        fraction = min(run.done / run.total, 1.0) if run.total else 0.0
+        # A phase is whole only once it is over: at "12 of 12" it has not moved on yet, and
+        # reaching the next whole number here would swallow that phase's "done" message.
+        fraction = min(run.done / run.total, 0.999) if run.total else 0.0
         position = round(current + fraction, 4)
         if position > max(after, steps[-1][0] if steps else after):
             steps.append((position, total, _position_message(run)))
