@@ -209,15 +209,15 @@ def page_of_entries(
     """
     size = max(1, min(size, MAX_PAGE_SIZE))
     ordered = _ordered_page(entries, sort, cursor, size, narrowed=narrowed)
-    if values is None:
-        rows: list[Any] = list(ordered)
-        more, rows = len(rows) > size, rows[:size]
-        last = (rows[-1].sort_key, rows[-1].pk) if rows else None
-    else:
-        rows = list(ordered.values(*dict.fromkeys(("pk", *values, "sort_key"))))
-        more, rows = len(rows) > size, rows[:size]
-        last = (rows[-1]["sort_key"], rows[-1]["pk"]) if rows else None
-    next_cursor = _encode_cursor(*last) if more and last else ""
+    if values is not None:
+        ordered = ordered.values(*dict.fromkeys(("pk", *values, "sort_key")))
+    rows: list[Any] = list(ordered)
+    more, rows = len(rows) > size, rows[:size]
+    next_cursor = ""
+    if more:
+        last = rows[-1]
+        key = (last.sort_key, last.pk) if values is None else (last["sort_key"], last["pk"])
+        next_cursor = _encode_cursor(*key)
     return Page(items=rows, next_cursor=next_cursor)
 
 

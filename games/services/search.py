@@ -69,7 +69,7 @@ class _JoinedNames(Aggregate):
         )
 
 
-def _genre_names() -> Subquery:
+def _genre_names_subquery() -> Subquery:
     """The genre names of each row's game, read in the same query as the row."""
     names = (
         Game.genres.through.objects.filter(game_id=OuterRef("release__game_id"))
@@ -105,7 +105,7 @@ ROW_FIELDS = (
 
 def with_row_values(entries: QuerySet[LibraryGame]) -> QuerySet[LibraryGame]:
     """ENTRIES able to give every ROW_FIELDS value."""
-    return entries.select_related(None).annotate(genre_names=_genre_names())
+    return entries.select_related(None).annotate(genre_names=_genre_names_subquery())
 
 
 def rows_by_id(entry_ids: list[int]) -> list[dict[str, Any]]:
@@ -148,9 +148,7 @@ def game_row(row: dict[str, Any]) -> GameRow:
         last_played_at=row["last_played_at"],
         status=row["status"],
         user_rating=row["user_rating"],
-        genres=sorted((row["genre_names"] or "").split(GENRE_SEPARATOR))
-        if row["genre_names"]
-        else [],
+        genres=sorted(row["genre_names"].split(GENRE_SEPARATOR)) if row["genre_names"] else [],
         metacritic_score=row["release__game__metacritic_score"],
         esrb_rating=row["release__game__esrb_rating"],
         release_date=row["release__game__release_date"],
@@ -193,15 +191,18 @@ def search_games(
         raise InvalidFilter("offset: give either offset or cursor, not both.")
     narrowed = bool(filters.q)
     matching = filter_entries(user, filters)
-    entries = with_row_values(matching)
     # A title search matches few games and must read all of them to sort them: one query then
     # reads the page's rows and counts the matches too (COUNT(*) OVER ()). Otherwise the page is
     # found as ids first (it stops at its last row; see games.queries.page_of_entries), then read
     # by id, and a count reads the whole library. A cursor page would count only what follows it.
     count_in_page = narrowed and not cursor
-    if count_in_page:
-        entries = entries.annotate(matches=Window(Count("pk")))
-    fields = (*ROW_FIELDS, "matches") if count_in_page else ROW_FIELDS if narrowed else ("pk",)
+    if not narrowed:
+        entries, fields = matching.select_related(None), ("pk",)
+    elif count_in_page:
+        entries = with_row_values(matching).annotate(matches=Window(Count("pk")))
+        fields = (*ROW_FIELDS, "matches")
+    else:
+        entries, fields = with_row_values(matching), ROW_FIELDS
     if offset:
         rows = _offset_slice(
             entries, filters.sort, offset, limit + 1, narrowed=narrowed, fields=fields
