@@ -13,6 +13,7 @@ from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
 
 from gamedjinn.models import Profile, profile_for
+from games.search import MIN_TRIGRAM_LENGTH
 
 ASSISTANT_PANEL_TEMPLATE = "assistant/_panel.html"
 
@@ -60,4 +61,6 @@ def app(request: HttpRequest) -> dict[str, Any]:
         "THEME": SimpleLazyObject(lambda: _theme(request)),
         "ASSISTANT_PANEL": assistant_panel_installed(),
         "ASSISTANT_PANEL_TEMPLATE": ASSISTANT_PANEL_TEMPLATE,
+        # The search boxes search as you type from this many letters (app.js reads it from them).
+        "TYPE_AHEAD_FROM": MIN_TRIGRAM_LENGTH,
     }

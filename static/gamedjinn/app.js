@@ -88,19 +88,20 @@
       $("input", inSearch).focus();
     }
   });
+  // A search box searches as you type from its data-type-ahead-from letters (the server's
+  // games.search.MIN_TRIGRAM_LENGTH: the title index works on trigrams).
+  const tooShortToType = (input) =>
+    input.dataset.typeAheadFrom !== undefined && input.value.trim().length < Number(input.dataset.typeAheadFrom);
   document.addEventListener("htmx:confirm", (event) => {
-    // Typing searches from the third letter (the title index works on trigrams); clearing the
-    // library search shows everything again. (Here rather than in hx-trigger filters, which
-    // htmx evaluates as code: the Content-Security-Policy allows no eval.)
+    // Clearing the library search shows everything again. (Here rather than in hx-trigger
+    // filters, which htmx evaluates as code: the Content-Security-Policy allows no eval.)
     const typed = event.detail.triggeringEvent;
-    if (!typed || typed.type !== "input") return;
-    const length = typed.target.value.length;
-    if (typed.target.id === "quick-search" && length < 3) event.preventDefault();
-    if (typed.target.id === "library-q" && length > 0 && length < 3) event.preventDefault();
+    if (!typed || typed.type !== "input" || !tooShortToType(typed.target)) return;
+    if (typed.target.id === "quick-search" || typed.target.value.length > 0) event.preventDefault();
   });
   document.addEventListener("input", (event) => {
-    // Suggestions start at three letters; shorter input clears the old ones.
-    if (event.target.id === "quick-search" && event.target.value.trim().length < 3) $("#suggestions").innerHTML = "";
+    // Shorter input than that clears the old suggestions.
+    if (event.target.id === "quick-search" && tooShortToType(event.target)) $("#suggestions").innerHTML = "";
   });
   document.addEventListener("click", (event) => {
     if (!event.target.closest("[data-quick-search]")) {
