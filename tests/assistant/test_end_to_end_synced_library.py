@@ -15,12 +15,10 @@ from libraries.models import LibraryGame, SyncRun
 from libraries.services import libraries as library_services
 from libraries.services.libraries import add_library
 from libraries.services.sync import perform_run, request_sync
-from platforms.http import RetryPolicy
-from platforms.integrations.steam.client import SteamClient
 from platforms.integrations.steam.fake_server import FakeSteam, generate_world
-from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 from tests.assistant.conftest import DB, signed_in_socket
 from tests.fakes.ollama import Reply, ToolCall
+from tests.fakes.steam import fast_steam_clients
 
 pytestmark = DB
 
@@ -33,20 +31,9 @@ def synced(alice, settings, monkeypatch) -> Iterator[LibraryGame]:
     with FakeSteam(world) as steam:
         settings.STEAM_API_URL = steam.url
         settings.STEAM_STORE_URL = steam.url
-
-        def client(api_key: str | None) -> SteamClient:
-            store = MemoryWindowStore()
-            return SteamClient(
-                api_key=api_key or world.api_key,
-                api_url=steam.url,
-                store_url=steam.url,
-                api_limiter=SlidingWindowLimiter("assistant-api", 10_000, 1, store),
-                store_limiter=SlidingWindowLimiter("assistant-store", 10_000, 1, store),
-                retry=RetryPolicy(attempts=2, base=0.001, cap=0.005, budget_seconds=2.0),
-                timeout=5.0,
-            )
-
-        monkeypatch.setitem(library_services.PLATFORM_CLIENTS, "steam", client)
+        monkeypatch.setitem(
+            library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(steam.url)
+        )
         library = add_library(alice, "steam", world.vanity, api_key=world.api_key)
         run = request_sync(library, trigger=SyncRun.Trigger.MANUAL, enqueue=False)
         perform_run(run.pk)

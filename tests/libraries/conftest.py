@@ -25,13 +25,9 @@ from gamedjinn.celery import app as celery_app
 from libraries.models import Library, SyncRun
 from libraries.services import libraries as library_services
 from libraries.services.sync import perform_run, request_sync
-from platforms.http import RetryPolicy
-from platforms.integrations.steam.client import SteamClient
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
-from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 from tests.factories import LibraryFactory
-
-FAST_RETRY = RetryPolicy(attempts=3, base=0.001, cap=0.005, budget_seconds=2.0)
+from tests.fakes.steam import fast_steam_clients
 
 
 @pytest.fixture(autouse=True)
@@ -63,20 +59,9 @@ def fake_steam(world: SteamWorld, settings: Any) -> Iterator[FakeSteam]:
 @pytest.fixture
 def steam(fake_steam: FakeSteam, monkeypatch: pytest.MonkeyPatch) -> FakeSteam:
     """The fake Steam, with the app's client factory aimed at it (fast retries)."""
-
-    def build(api_key: str | None) -> SteamClient:
-        store = MemoryWindowStore()
-        return SteamClient(
-            api_key=api_key or django_settings.STEAM_API_KEY,
-            api_url=django_settings.STEAM_API_URL,
-            store_url=django_settings.STEAM_STORE_URL,
-            api_limiter=SlidingWindowLimiter("test-api", 10_000, 1, store),
-            store_limiter=SlidingWindowLimiter("test-store", 10_000, 1, store),
-            retry=FAST_RETRY,
-            timeout=5.0,
-        )
-
-    monkeypatch.setitem(library_services.PLATFORM_CLIENTS, "steam", build)
+    monkeypatch.setitem(
+        library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(fake_steam.url)
+    )
     return fake_steam
 
 

@@ -9,16 +9,13 @@ from typing import Any
 
 import pytest
 from celery.signals import after_task_publish
-from django.conf import settings as django_settings
 
 from libraries.models import Library, SyncRun
 from libraries.services import libraries as library_services
 from libraries.services.sync import request_sync
-from platforms.http import RetryPolicy
-from platforms.integrations.steam.client import SteamClient
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
-from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 from tests.factories import LibraryFactory
+from tests.fakes.steam import fast_steam_clients
 from tests.mcp.conftest import call, error_text, with_client
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -32,23 +29,12 @@ def steam_world() -> SteamWorld:
 @pytest.fixture
 def fake_steam(steam_world: SteamWorld, settings: Any, monkeypatch) -> Iterator[FakeSteam]:
     """The fake Steam, with the app's client factory aimed at it (fast retries, own limiter)."""
-
-    def build(api_key: str | None) -> SteamClient:
-        store = MemoryWindowStore()
-        return SteamClient(
-            api_key=api_key or django_settings.STEAM_API_KEY,
-            api_url=django_settings.STEAM_API_URL,
-            store_url=django_settings.STEAM_STORE_URL,
-            api_limiter=SlidingWindowLimiter("mcp-test-api", 10_000, 1, store),
-            store_limiter=SlidingWindowLimiter("mcp-test-store", 10_000, 1, store),
-            retry=RetryPolicy(attempts=2, base=0.001, cap=0.005, budget_seconds=2.0),
-            timeout=5.0,
-        )
-
     with FakeSteam(steam_world) as fake:
         settings.STEAM_API_URL = settings.STEAM_STORE_URL = fake.url
         settings.STEAM_API_KEY = ""
-        monkeypatch.setitem(library_services.PLATFORM_CLIENTS, "steam", build)
+        monkeypatch.setitem(
+            library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(fake.url)
+        )
         yield fake
 
 

@@ -14,18 +14,15 @@ from typing import Any
 
 import pytest
 from celery.signals import after_task_publish
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from gamedjinn.models import profile_for
 from games.models import Genre
 from libraries.models import Library, LibraryGame
 from libraries.services import libraries as library_services
-from platforms.http import RetryPolicy
-from platforms.integrations.steam.client import SteamClient
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
-from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 from tests.factories import GameFactory, LibraryFactory, LibraryGameFactory, ReleaseFactory
+from tests.fakes.steam import fast_steam_clients
 
 GAME_FIELDS = {
     "esrb_rating",
@@ -91,8 +88,6 @@ def bob_client(client: Any, bob: Any) -> Any:
 
 # --- the fake Steam, for adding libraries through the real client ----------------------------
 
-FAST_RETRY = RetryPolicy(attempts=2, base=0.001, cap=0.005, budget_seconds=2.0)
-
 
 @pytest.fixture
 def world() -> SteamWorld:
@@ -106,20 +101,9 @@ def steam(world: SteamWorld, settings: Any, monkeypatch: pytest.MonkeyPatch) -> 
         settings.STEAM_API_URL = fake.url
         settings.STEAM_STORE_URL = fake.url
         settings.STEAM_API_KEY = ""
-
-        def build(api_key: str | None) -> SteamClient:
-            store = MemoryWindowStore()
-            return SteamClient(
-                api_key=api_key or django_settings.STEAM_API_KEY,
-                api_url=fake.url,
-                store_url=fake.url,
-                api_limiter=SlidingWindowLimiter("web-api", 10_000, 1, store),
-                store_limiter=SlidingWindowLimiter("web-store", 10_000, 1, store),
-                retry=FAST_RETRY,
-                timeout=5.0,
-            )
-
-        monkeypatch.setitem(library_services.PLATFORM_CLIENTS, "steam", build)
+        monkeypatch.setitem(
+            library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(fake.url)
+        )
         yield fake
 
 
