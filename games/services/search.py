@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -22,7 +23,7 @@ from django.db.models import (
     Window,
 )
 
-from games.models import Game, UnlockedAchievement
+from games.models import Achievement, Game, UnlockedAchievement
 from games.queries import (
     PAGE_SIZE,
     SORTS,
@@ -333,26 +334,32 @@ def game_details(user, game_id: int, library_id: int | None = None) -> GameDetai
     )
 
 
-def _unlocked_by_library(entries: list[LibraryGame]) -> dict[int, dict[int, object]]:
+def _unlocked_by_library(entries: list[LibraryGame]) -> dict[int, dict[int, datetime | None]]:
     """{library id: {achievement id: unlocked_at}} for the releases of ENTRIES."""
     pairs = UnlockedAchievement.objects.filter(
         library_id__in={entry.library_id for entry in entries},
         achievement__release_id__in={entry.release_id for entry in entries},
     ).values_list("library_id", "achievement_id", "unlocked_at")
-    result: dict[int, dict[int, object]] = {}
+    result: dict[int, dict[int, datetime | None]] = {}
     for library_id, achievement_id, unlocked_at in pairs:
         result.setdefault(library_id, {})[achievement_id] = unlocked_at
     return result
 
 
-def _achievements(achievements, unlocked_ids: set[int], unlocked_in) -> AchievementsOut:
-    unlocked_at = {}
+def _achievements(
+    achievements: list[Achievement],
+    unlocked_ids: set[int],
+    unlocked_in: dict[int, dict[int, datetime | None]],
+) -> AchievementsOut:
+    # The latest time any library knows; Steam gives none for some unlocks (unlocktime 0).
+    unlocked_at: dict[int, datetime | None] = {}
     for unlocks in unlocked_in.values():
         for achievement_id, when in unlocks.items():
-            if achievement_id not in unlocked_at or (when and when > unlocked_at[achievement_id]):
+            latest = unlocked_at.get(achievement_id)
+            if latest is None or (when is not None and when > latest):
                 unlocked_at[achievement_id] = when
 
-    def out(achievement, when=None) -> AchievementOut:
+    def out(achievement: Achievement, when: datetime | None = None) -> AchievementOut:
         secret = achievement.hidden and achievement.pk not in unlocked_ids
         return AchievementOut(
             name=achievement.display_name,
@@ -375,7 +382,7 @@ def _achievements(achievements, unlocked_ids: set[int], unlocked_in) -> Achievem
     )
 
 
-def _timestamp(when) -> float:
+def _timestamp(when: datetime | None) -> float:
     return when.timestamp() if when else 0.0
 
 
