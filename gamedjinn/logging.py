@@ -45,6 +45,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_text or record.exc_info:
-            payload["exc"] = record.exc_text or self.formatException(record.exc_info)
+        if record.exc_text:
+            payload["exc"] = record.exc_text
+        elif record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False)

@@ -124,7 +124,7 @@ if DATABASE_URL:
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "gamedjinn.sqlite3",
+        "NAME": str(DATA_DIR / "gamedjinn.sqlite3"),
     }
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; IMMEDIATE avoids the

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count
 
@@ -14,6 +16,12 @@ from games.models import (
     UnlockedAchievement,
 )
 from games.services.curation import CurationError, merge_games, split_release
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _ReleaseCount(TypedDict):
+        _release_count: int
 
 
 class ReleaseInline(admin.TabularInline):
@@ -62,7 +70,7 @@ class GameAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_release_count=Count("releases"))
 
     @admin.display(description="Releases", ordering="_release_count")
-    def release_count(self, game: Game) -> int:
+    def release_count(self, game: WithAnnotations[Game, _ReleaseCount]) -> int:
         return game._release_count
 
     @admin.action(description="Merge selected games into the first one (records a manual match)")

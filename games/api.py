@@ -12,10 +12,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from gamedjinn.request_types import ApiRequest
 from games.queries import MAX_PAGE_SIZE, PAGE_SIZE, InvalidFilter, library_summary
 from games.schemas import (
     CollectionOut,
@@ -73,7 +75,7 @@ def _services(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _writer(request: HttpRequest):
+def _writer(request: ApiRequest) -> User:
     """The user, if the request may change things: a session, or a read-write API key."""
     if getattr(request, "api_key_scope", ApiKey.Scope.WRITE) != ApiKey.Scope.WRITE:
         raise HttpError(403, "This API key is read-only; use a read-write key to change things.")
@@ -82,7 +84,7 @@ def _writer(request: HttpRequest):
 
 @router.get("/", response=GameList, summary="Search the library")
 @_services
-def search(request: HttpRequest, filters: Query[LibraryFilterInput], paging: Query[Paging]):
+def search(request: ApiRequest, filters: Query[LibraryFilterInput], paging: Query[Paging]):
     """Owned copies matching the filters, a page at a time (follow next_cursor)."""
     return search_games(
         request.auth, filters.to_filters(), cursor=paging.cursor, limit=paging.limit
@@ -90,14 +92,14 @@ def search(request: HttpRequest, filters: Query[LibraryFilterInput], paging: Que
 
 
 @router.get("/stats", response=LibrarySummaryOut, summary="Library totals")
-def stats(request: HttpRequest, library_id: int | None = None):
+def stats(request: ApiRequest, library_id: int | None = None):
     return LibrarySummaryOut.model_validate(library_summary(request.auth, library_id))
 
 
 @router.get("/analytics", response=GamingPatterns, summary="Gaming patterns")
 @_services
 def analytics(
-    request: HttpRequest, time_period: TimePeriod = "month", library_id: int | None = None
+    request: ApiRequest, time_period: TimePeriod = "month", library_id: int | None = None
 ):
     """Playtime by genre and platform, most and recently played, backlog, completion, activity
     and trend over the period."""
@@ -107,7 +109,7 @@ def analytics(
 @router.get("/recommendations", response=Recommendations, summary="What to play next")
 @_services
 def recommendations(
-    request: HttpRequest,
+    request: ApiRequest,
     criteria: RecommendationCriteria = "balanced",
     genre: str | None = None,
     limit: int = Query(10, ge=1, le=MAX_PAGE_SIZE),
@@ -117,7 +119,7 @@ def recommendations(
 
 @router.get("/cross-platform", response=CrossPlatformGames, summary="Games on several platforms")
 def cross_platform(
-    request: HttpRequest,
+    request: ApiRequest,
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0),
 ):
@@ -126,7 +128,7 @@ def cross_platform(
 
 @router.get("/export", summary="Export the library as a file")
 @_services
-def export(request: HttpRequest, filters: Query[LibraryFilterInput], format: ExportFormat = "json"):
+def export(request: ApiRequest, filters: Query[LibraryFilterInput], format: ExportFormat = "json"):
     """The filtered library as a JSON or CSV download. Never contains credentials."""
     result = export_library(request.auth, filters.to_filters(), format)
     response = HttpResponse(result.content, content_type=f"{result.media_type}; charset=utf-8")
@@ -136,13 +138,13 @@ def export(request: HttpRequest, filters: Query[LibraryFilterInput], format: Exp
 
 @router.get("/collections", response=list[CollectionOut], summary="Smart collections")
 @_services
-def collection_list(request: HttpRequest):
+def collection_list(request: ApiRequest):
     return collections.list_collections(request.auth)
 
 
 @router.post("/collections", response={201: CollectionOut}, summary="Create a smart collection")
 @_services
-def collection_create(request: HttpRequest, payload: CollectionIn):
+def collection_create(request: ApiRequest, payload: CollectionIn):
     return Status(201, collections.create_collection(_writer(request), payload.name, payload.rules))
 
 
@@ -150,7 +152,7 @@ def collection_create(request: HttpRequest, payload: CollectionIn):
     "/collections/{int:collection_id}", response=CollectionPage, summary="A collection's games"
 )
 @_services
-def collection_detail(request: HttpRequest, collection_id: int, paging: Query[Paging]):
+def collection_detail(request: ApiRequest, collection_id: int, paging: Query[Paging]):
     """The collection, with its rules evaluated now."""
     return collections.collection_games(
         request.auth, collection_id, cursor=paging.cursor, limit=paging.limit
@@ -161,7 +163,7 @@ def collection_detail(request: HttpRequest, collection_id: int, paging: Query[Pa
     "/collections/{int:collection_id}", response=CollectionOut, summary="Change a collection"
 )
 @_services
-def collection_update(request: HttpRequest, collection_id: int, payload: CollectionPatch):
+def collection_update(request: ApiRequest, collection_id: int, payload: CollectionPatch):
     return collections.update_collection(
         _writer(request), collection_id, name=payload.name, rules=payload.rules
     )
@@ -171,14 +173,14 @@ def collection_update(request: HttpRequest, collection_id: int, payload: Collect
     "/collections/{int:collection_id}", response={204: None}, summary="Delete a collection"
 )
 @_services
-def collection_delete(request: HttpRequest, collection_id: int):
+def collection_delete(request: ApiRequest, collection_id: int):
     collections.delete_collection(_writer(request), collection_id)
     return Status(204, None)
 
 
 @router.get("/{int:game_id}", response=GameDetailOut, summary="One game")
 @_services
-def detail(request: HttpRequest, game_id: int, library_id: int | None = None):
+def detail(request: ApiRequest, game_id: int, library_id: int | None = None):
     """Metadata, every copy you own with its playtime, achievements progress. 404 when the game is
     not in your library."""
     return game_details(request.auth, game_id, library_id)

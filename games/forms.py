@@ -6,6 +6,7 @@ from django import forms
 
 from games.queries import LibraryFilters
 from games.ratings import ESRB_CHOICES, ESRB_ORDER
+from games.schemas import TimePeriod
 from libraries.models import LibraryGame
 
 SORT_CHOICES = [
@@ -133,7 +134,7 @@ class AnalyticsForm(forms.Form):
         self.is_valid()
 
     @property
-    def time_period(self) -> str:
+    def time_period(self) -> TimePeriod:
         return self.cleaned_data.get("period") or "month"
 
     @property

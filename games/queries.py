@@ -12,7 +12,7 @@ import binascii
 import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from django.db.models import (
     CharField,
@@ -152,9 +152,12 @@ def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
     return entries.select_related("release__game", "release__platform", "library__platform")
 
 
+Item = TypeVar("Item")
+
+
 @dataclass
-class Page:
-    items: list[LibraryGame]
+class Page(Generic[Item]):
+    items: list[Item]
     next_cursor: str = ""
     total: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -187,6 +190,30 @@ def sort_key(sort: str, *, narrowed: bool = False):
     return expression
 
 
+@overload
+def page_of_entries(
+    entries: QuerySet[LibraryGame],
+    sort: str,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    *,
+    narrowed: bool = False,
+    values: None = None,
+) -> Page[LibraryGame]: ...
+
+
+@overload
+def page_of_entries(
+    entries: QuerySet[LibraryGame],
+    sort: str,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    *,
+    narrowed: bool = False,
+    values: tuple[str, ...],
+) -> Page[dict[str, Any]]: ...
+
+
 def page_of_entries(
     entries: QuerySet[LibraryGame],
     sort: str,
@@ -195,7 +222,7 @@ def page_of_entries(
     *,
     narrowed: bool = False,
     values: tuple[str, ...] | None = None,
-) -> Page:
+) -> Page[LibraryGame] | Page[dict[str, Any]]:
     """Keyset pagination: the cost of page N does not grow with N (OFFSET would).
 
     NARROWED says a selective filter (a title search) is applied. The sort key is then wrapped
@@ -241,7 +268,9 @@ def _ordered_page(
     return entries.order_by(*order)[: size + 1]
 
 
-def search_library(user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:
+def search_library(
+    user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> Page[LibraryGame]:
     filters = filters.validated()
     entries = filter_entries(user, filters)
     return page_of_entries(entries, filters.sort, cursor, size, narrowed=bool(filters.q))

@@ -8,7 +8,7 @@ their attributes. None of them has a field for credentials.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,10 +17,18 @@ from games.ratings import ESRB_ORDER
 from libraries.models import LibraryGame
 from platforms.registry import PLATFORMS
 
-PlatformCode = Literal[*(spec.code for spec in PLATFORMS)]  # type: ignore[valid-type]
-Status = Literal[*LibraryGame.Status.values]  # type: ignore[valid-type]
-EsrbRating = Literal[*ESRB_ORDER]  # type: ignore[valid-type]
-SortKey = Literal[*SORTS]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    # mypy cannot build a Literal from values known only at run time: it checks these as plain
+    # strings, and pydantic validates them against the real choices.
+    PlatformCode = str
+    Status = str
+    EsrbRating = str
+    SortKey = str
+else:
+    PlatformCode = Literal[*(spec.code for spec in PLATFORMS)]
+    Status = Literal[*LibraryGame.Status.values]
+    EsrbRating = Literal[*ESRB_ORDER]
+    SortKey = Literal[*SORTS]
 
 Minutes = Annotated[int, Field(ge=0, description="Minutes of playtime.")]
 Hours = Annotated[float, Field(ge=0, description="The same playtime in hours, one decimal.")]
@@ -214,6 +222,7 @@ class GameDetailOut(_Out):
 # --- analytics -------------------------------------------------------------------------------------
 
 TimePeriod = Literal["week", "month", "quarter", "year", "all"]
+TrendDirection = Literal["up", "down", "flat", "unknown"]
 
 
 class PeriodOut(_Out):
@@ -254,7 +263,7 @@ class TrendOut(_Out):
     current_minutes: Minutes = Field(description="Minutes played in the period.")
     previous_minutes: Minutes = Field(description="Minutes played in the period before it.")
     change_percent: float | None = Field(description="Change from the previous period.")
-    direction: Literal["up", "down", "flat", "unknown"]
+    direction: TrendDirection
     summary: str = Field(description="The trend in one sentence.")
 
 

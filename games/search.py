@@ -34,15 +34,15 @@ def filter_games_by_title(rows: QuerySet, query: str, *, game_path: str = "") ->
     if not query:
         return rows
     if connection.vendor == "sqlite" and len(query) >= MIN_TRIGRAM_LENGTH:
-        matching = RawSQL(
+        indexed_matches = RawSQL(
             "SELECT rowid FROM games_game_fts WHERE games_game_fts MATCH %s", (_fts_phrase(query),)
         )
-        return rows.filter(**{f"{game_path}id__in": matching})
+        return rows.filter(**{f"{game_path}id__in": indexed_matches})
     if connection.vendor == "sqlite" and game_path:
         # Too short for the trigram index. Scanning the games table is cheap (~1 ms at 10,000);
         # testing each row on the far side of a join is not (~20 ms), so match the games first.
-        matching = Game.objects.filter(title__icontains=query).values("id")
-        return rows.filter(**{f"{game_path}id__in": matching})
+        scanned_matches = Game.objects.filter(title__icontains=query).values("id")
+        return rows.filter(**{f"{game_path}id__in": scanned_matches})
     return rows.filter(**{f"{game_path}title__icontains": query})
 
 

@@ -7,7 +7,7 @@ content-rating cap) or a service, and render. htmx requests get the fragment the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,8 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from gamedjinn.request_types import PageRequest
 from games.charts import analytics_charts
-from games.forms import SORT_CHOICES, AnalyticsForm, LibraryFilterForm, OwnershipForm
+from games.forms import (
+    PERIOD_CHOICES,
+    SORT_CHOICES,
+    AnalyticsForm,
+    LibraryFilterForm,
+    OwnershipForm,
+)
 from games.models import Game
 from games.queries import (
     PAGE_SIZE,
@@ -35,6 +42,7 @@ from games.ratings import ESRB_CHOICES
 from games.services import NotFound
 from games.services.analytics import analyze_gaming_patterns
 from games.services.ownership import update_ownership
+from libraries.models import LibraryGame
 from libraries.queries import libraries_of, library_states
 
 SUGGESTIONS = 6
@@ -52,20 +60,22 @@ CARD_FIELDS = (
 )  # fmt: skip
 
 
-def _cards(user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:
+def _cards(
+    user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> Page[LibraryGame]:
     """games.queries.search_library, loading only the columns the cards show."""
     filters = filters.validated()
     entries = filter_entries(user, filters).only(*CARD_FIELDS)
     return page_of_entries(entries, filters.sort, cursor, size, narrowed=bool(filters.q))
 
 
-def _fragment_requested(request: HttpRequest) -> bool:
+def _fragment_requested(request: PageRequest) -> bool:
     """An htmx swap wants a fragment; a history restore (back button, cache miss) wants the page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PageRequest) -> HttpResponse:
     user = request.user
     states = library_states(user)
     context = {
@@ -79,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: PageRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET)
     cursor = request.GET.get("cursor", "")
     try:
@@ -104,7 +114,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def genre_options(request: HttpRequest) -> HttpResponse:
+def genre_options(request: PageRequest) -> HttpResponse:
     """The genre filter's options, fetched when the filters panel first opens: listing the genres
     of a 10,000-game library costs more than the rest of the page, and most visits never need it."""
     context = {"genres": genres_in_library(request.user), "selected": request.GET.get("genre", "")}
@@ -112,7 +122,7 @@ def genre_options(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def suggest(request: HttpRequest) -> HttpResponse:
+def suggest(request: PageRequest) -> HttpResponse:
     """Search as you type from the top bar: the best few matches, as links."""
     query = " ".join(request.GET.get("q", "").split())[:200]
     items = _cards(request.user, LibraryFilters(q=query), size=SUGGESTIONS).items if query else []
@@ -120,7 +130,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def game(request: HttpRequest, game_id: int) -> HttpResponse:
+def game(request: PageRequest, game_id: int) -> HttpResponse:
     try:
         detail = game_detail(request.user, game_id)
     except Game.DoesNotExist:
@@ -133,7 +143,7 @@ def game(request: HttpRequest, game_id: int) -> HttpResponse:
 
 
 @require_POST
-def edit_ownership(request: HttpRequest, game_id: int) -> HttpResponse:
+def edit_ownership(request: PageRequest, game_id: int) -> HttpResponse:
     form = OwnershipForm(request.POST)
     saved = False
     if form.is_valid():
@@ -155,7 +165,7 @@ def edit_ownership(request: HttpRequest, game_id: int) -> HttpResponse:
 
 
 @require_GET
-def analytics(request: HttpRequest) -> HttpResponse:
+def analytics(request: PageRequest) -> HttpResponse:
     form = AnalyticsForm(request.GET)
     try:
         patterns = analyze_gaming_patterns(
@@ -174,6 +184,6 @@ def analytics(request: HttpRequest) -> HttpResponse:
         "patterns": patterns,
         "charts": charts,
         "libraries": libraries_of(request.user),
-        "periods": form.fields["period"].choices,
+        "periods": PERIOD_CHOICES,
     }
     return render(request, "games/analytics.html", context)

@@ -3,6 +3,8 @@ work, does the account exist, is it public) happens in libraries.services, not h
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 
@@ -59,13 +61,13 @@ class AddLibraryForm(forms.Form):
                 "Stored encrypted and never shown again."
             )
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("api_key") and not settings.STEAM_API_KEY:
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if not self.cleaned_data.get("api_key") and not settings.STEAM_API_KEY:
             self.add_error(
                 "api_key", "Enter your Steam Web API key: this server has no STEAM_API_KEY."
             )
-        return data
+        return self.cleaned_data
 
 
 class LibrarySettingsForm(forms.Form):
@@ -88,4 +90,5 @@ class LibrarySettingsForm(forms.Form):
         if interval and interval not in choices:
             # A schedule set elsewhere (API, admin) stays selectable.
             choices[interval] = f"Every {interval} hours"
-            self.fields["sync_interval_hours"].choices = sorted(choices.items())
+            interval_field = cast(forms.TypedChoiceField, self.fields["sync_interval_hours"])
+            interval_field.choices = sorted(choices.items())

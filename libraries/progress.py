@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal, Self, TypedDict
+from typing import Any, Final, Literal, Self, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -27,7 +27,7 @@ from libraries.models import SyncRun
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_TYPE = "sync.progress"
+MESSAGE_TYPE: Final = "sync.progress"
 MIN_INTERVAL_SECONDS = 0.25  # at most 4 messages a second per run
 
 

@@ -4,11 +4,12 @@ schedule, sync now, retry after a rate limit, delete, sync history, and the live
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from gamedjinn.request_types import PageRequest
 from libraries.forms import AddLibraryForm, LibrarySettingsForm
 from libraries.models import Library
 from libraries.queries import (
@@ -26,14 +27,14 @@ from libraries.services.libraries import (
 from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
 
 
-def _own_library(request: HttpRequest, library_id: int) -> Library:
+def _own_library(request: PageRequest, library_id: int) -> Library:
     try:
         return library_for(request.user, library_id)
     except Library.DoesNotExist:
         raise Http404("No such library.") from None
 
 
-def _status_fragment(request: HttpRequest, library: Library, variant: str = "") -> HttpResponse:
+def _status_fragment(request: PageRequest, library: Library, variant: str = "") -> HttpResponse:
     state = library_state(request.user, library)
     return render(
         request,
@@ -43,7 +44,7 @@ def _status_fragment(request: HttpRequest, library: Library, variant: str = "") 
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PageRequest) -> HttpResponse:
     return render(
         request,
         "libraries/index.html",
@@ -52,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def add(request: HttpRequest) -> HttpResponse:
+def add(request: PageRequest) -> HttpResponse:
     form = AddLibraryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -74,7 +75,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, library_id: int) -> HttpResponse:
+def detail(request: PageRequest, library_id: int) -> HttpResponse:
     library = _own_library(request, library_id)
     state = library_state(request.user, library)
     form = LibrarySettingsForm(
@@ -98,7 +99,7 @@ def detail(request: HttpRequest, library_id: int) -> HttpResponse:
 
 
 @require_POST
-def edit(request: HttpRequest, library_id: int) -> HttpResponse:
+def edit(request: PageRequest, library_id: int) -> HttpResponse:
     library = _own_library(request, library_id)
     form = LibrarySettingsForm(request.POST, interval=library.sync_interval_hours)
     if form.is_valid():
@@ -127,7 +128,7 @@ def edit(request: HttpRequest, library_id: int) -> HttpResponse:
 
 
 @require_POST
-def sync(request: HttpRequest, library_id: int) -> HttpResponse:
+def sync(request: PageRequest, library_id: int) -> HttpResponse:
     """Sync now; from the rate-limit banner, retry a parked run at once."""
     library = _own_library(request, library_id)
     try:
@@ -144,14 +145,14 @@ def sync(request: HttpRequest, library_id: int) -> HttpResponse:
 
 
 @require_GET
-def sync_status(request: HttpRequest, library_id: int) -> HttpResponse:
+def sync_status(request: PageRequest, library_id: int) -> HttpResponse:
     """The sync fragment, rendered from the SyncRun row: what the page re-fetches on reconnect."""
     library = _own_library(request, library_id)
     return _status_fragment(request, library, request.GET.get("variant", ""))
 
 
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, library_id: int) -> HttpResponse:
+def delete(request: PageRequest, library_id: int) -> HttpResponse:
     library = _own_library(request, library_id)
     if request.method == "POST":
         name = library.display_name

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from mcp_bridge.models import ApiKey
@@ -21,7 +21,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class KeyOwner:
-    user: AbstractBaseUser
+    user: User
     scope: str
     key_id: int | None  # None for the MCP_API_KEY from the environment
 

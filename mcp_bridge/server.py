@@ -155,7 +155,9 @@ class _GameDjinnMCP(FastMCP):
                 for tool in await self.list_tools()
             }
         expected = self._arguments.get(name)
-        unknown = sorted(set(arguments) - expected) if expected is not None else []
+        if expected is None:
+            return
+        unknown = sorted(set(arguments) - expected)
         if unknown:
             raise ToolError(
                 f"{name} has no argument {', '.join(unknown)}; "

@@ -116,11 +116,12 @@ def progress_steps(run: SyncRun, *, after: float) -> list[tuple[float, float, st
 
 
 def _phase_count(run: SyncRun, phase: str) -> str:
-    count = {
+    counts: dict[str, int] = {
         SyncRun.Phase.OWNED: run.games_added + run.games_updated + run.games_unchanged,
         SyncRun.Phase.DETAILS: run.details_fetched,
         SyncRun.Phase.ACHIEVEMENTS: run.achievements_synced,
-    }.get(phase)
+    }
+    count = counts.get(phase)
     return f" ({count} games)" if count else ""
 
 

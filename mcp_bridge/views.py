@@ -6,12 +6,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from gamedjinn.models import profile_for
+from gamedjinn.request_types import PageRequest
 from mcp_bridge.forms import ApiKeyForm, ThemeForm
 from mcp_bridge.keys import create_key, revoke_key
 
@@ -21,7 +22,7 @@ def _mcp_url() -> str:
     return f"http://{host}:{settings.MCP_PORT}/mcp"
 
 
-def _keys_context(request: HttpRequest, **extra) -> dict:
+def _keys_context(request: PageRequest, **extra) -> dict:
     return {
         "keys": request.user.api_keys.filter(revoked_at=None),
         "key_form": ApiKeyForm(),
@@ -31,14 +32,14 @@ def _keys_context(request: HttpRequest, **extra) -> dict:
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PageRequest) -> HttpResponse:
     profile = profile_for(request.user)
     context = _keys_context(request, theme_form=ThemeForm(instance=profile), profile=profile)
     return render(request, "settings/index.html", context)
 
 
 @require_POST
-def theme(request: HttpRequest) -> HttpResponse:
+def theme(request: PageRequest) -> HttpResponse:
     form = ThemeForm(request.POST, instance=profile_for(request.user))
     if form.is_valid():
         form.save()
@@ -51,7 +52,7 @@ def theme(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def add_key(request: HttpRequest) -> HttpResponse:
+def add_key(request: PageRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST)
     new_key = plaintext = None
     if form.is_valid():
@@ -72,7 +73,7 @@ def add_key(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+def revoke(request: PageRequest, key_id: int) -> HttpResponse:
     revoked = revoke_key(request.user, key_id)
     if request.htmx:
         response = render(request, "settings/_keys.html", _keys_context(request))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 from uuid import uuid4
@@ -81,11 +81,14 @@ class ErrorEvent(TypedDict):
     message: str
 
 
+DoneReason = Literal["stop", "length", "error", "stopped"]
+
+
 class DoneEvent(TypedDict):
     type: Literal["done"]
     conversation: int
     message: int | None
-    reason: Literal["stop", "length", "error", "stopped"]
+    reason: DoneReason
     games: list[GameRef]
 
 
@@ -140,7 +143,9 @@ def clean_question(text: str) -> str:
     return question
 
 
-async def stream_reply(conversation: Conversation, text: str, *, user) -> AsyncIterator[ChatEvent]:
+async def stream_reply(
+    conversation: Conversation, text: str, *, user
+) -> AsyncGenerator[ChatEvent, None]:
     """Answer TEXT in CONVERSATION for USER (its owner), yielding events as they happen."""
     if conversation.owner_id != user.pk:
         raise PermissionDenied("That conversation belongs to someone else.")
@@ -188,7 +193,7 @@ async def _answer(
     finally:
         message = await _finish(conversation, turn)
         if not turn.stopped:
-            reason = "error" if turn.problem else "stop"
+            reason: DoneReason = "error" if turn.problem else "stop"
             if turn.problem and turn.problem.code == "truncated":
                 reason = "length"
             emit(
@@ -218,7 +223,9 @@ async def _converse(
         runnable = model.bind_tools(schemas) if schemas else model
         chunks: list[AIMessageChunk] = []
         async for chunk in runnable.astream(messages):
-            chunks.append(chunk)
+            # langchain types a tool-bound model's stream as AIMessage; like the model's own
+            # astream, it yields AIMessageChunk.
+            chunks.append(chunk)  # type: ignore[arg-type]
             if piece := chunk.text:
                 turn.content.append(piece)
                 emit(TokenEvent(type="token", text=piece))

@@ -24,6 +24,7 @@ from games.schemas import (
     PlaytimeShare,
     TimePeriod,
     TopGame,
+    TrendDirection,
     TrendOut,
     YearBucket,
     hours,
@@ -58,7 +59,11 @@ def analyze_gaming_patterns(
         entries = entries.filter(library_id=library_id)
     today = today or timezone.localdate()
     days = PERIOD_DAYS[time_period]
-    start = today - timedelta(days=days - 1) if days else None
+    start: date | None = None
+    previous_start: date | None = None
+    if days:
+        start = today - timedelta(days=days - 1)
+        previous_start = start - timedelta(days=days)
 
     totals = entries.aggregate(
         games=Count("release__game", distinct=True),
@@ -73,7 +78,7 @@ def analyze_gaming_patterns(
     copies, total_minutes = totals["copies"], totals["minutes"]
 
     # Minutes played per snapshot, over the period and the one before it (for the trend).
-    deltas = list(_deltas(entries, since=start - timedelta(days=days) if start else None))
+    deltas = list(_deltas(entries, since=previous_start))
     played: dict[date, int] = defaultdict(int)
     for _game, day, minutes in deltas:
         played[day] += minutes
@@ -249,6 +254,7 @@ def _trend(current: int, previous: int, period: str, *, has_history: bool) -> Tr
             summary=summary,
         )
     change = round((current - previous) * 100 / previous, 1) if previous else None
+    direction: TrendDirection
     if current == previous:
         direction, summary = "flat", f"You played as much this {period} as the {period} before."
     elif current > previous:

@@ -30,8 +30,8 @@ def cross_platform_games(user, *, limit: int = 50, offset: int = 0) -> CrossPlat
         .order_by("release__game__sort_title", "release__game_id", "library__platform__sort_order")
     )
     items = []
-    for _game_id, group in groupby(copies, key=lambda entry: entry.release.game_id):
-        group = list(group)
+    for _game_id, grouped in groupby(copies, key=lambda entry: entry.release.game_id):
+        group = list(grouped)
         game = group[0].release.game
         minutes = sum(entry.playtime_minutes for entry in group)
         top = max(group, key=lambda entry: entry.playtime_minutes)

@@ -184,16 +184,19 @@ def _pool(name: str, candidates: QuerySet[LibraryGame], favourites, now: datetim
             Q(last_played_at__lt=now - timedelta(days=182)) | Q(last_played_at=None)
         )
         for entry in rows.order_by("-user_rating", "pk")[:size]:
+            rating = entry.user_rating
+            assert rating is not None  # the filter asked for 8 or more
             since = "yet" if entry.last_played_at is None else "for over six months"
             yield (
                 entry,
-                1.2 + (entry.user_rating - 8) / 10,
-                f"You rated it {entry.user_rating}/10 and have not played it {since}.",
+                1.2 + (rating - 8) / 10,
+                f"You rated it {rating}/10 and have not played it {since}.",
             )
     elif name == "highly_rated":
         rows = candidates.filter(**{f"{game}metacritic_score__gte": 80})
         for entry in rows.order_by(f"-{game}metacritic_score", "pk")[:size]:
             score = entry.release.game.metacritic_score
+            assert score is not None  # the filter asked for 80 or more
             yield entry, 1 + (score - 80) / 20, f"Critics rate it highly: {score} on Metacritic."
     elif name == "preferred_genre":
         for entry in candidates.order_by("playtime_minutes", "pk")[:size]:

@@ -72,8 +72,10 @@ class _JoinedNames(Aggregate):
 
 def _genre_names_subquery() -> Subquery:
     """The genre names of each row's game, read in the same query as the row."""
+    # django-stubs does not follow annotate() on an auto-created through model, so it cannot
+    # find "names" in the last values().
     names = (
-        Game.genres.through.objects.filter(game_id=OuterRef("release__game_id"))
+        Game.genres.through.objects.filter(game_id=OuterRef("release__game_id"))  # type: ignore[misc]
         .order_by()
         .values("game_id")
         .annotate(names=_JoinedNames("genre__name"))
@@ -197,6 +199,7 @@ def search_games(
     # found as ids first (it stops at its last row; see games.queries.page_of_entries), then read
     # by id, and a count reads the whole library. A cursor page would count only what follows it.
     count_in_page = narrowed and not cursor
+    fields: tuple[str, ...]
     if not narrowed:
         entries, fields = matching.select_related(None), ("pk",)
     elif count_in_page:
@@ -326,7 +329,7 @@ def game_details(user, game_id: int, library_id: int | None = None) -> GameDetai
         is_free=game.is_free,
         website=game.website,
         cover_url=game.cover_url or game.header_url,
-        base_game=game.parent.title if game.parent_id else "",
+        base_game=game.parent.title if game.parent else "",
         owned_on=copies,
         total_playtime_minutes=total_minutes,
         total_playtime_hours=hours(total_minutes),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from libraries.models import Library
@@ -86,7 +86,7 @@ def _client(platform_code: str, api_key: str | None) -> PlatformClient:
 
 
 def add_library(
-    owner: AbstractBaseUser,
+    owner: User,
     platform_code: str,
     identifier: str,
     *,

@@ -88,11 +88,12 @@ class SyncAlreadyRunning(Exception):
         if run is None:
             message = "A sync of this library is already running."
         else:
-            state = {
+            states: dict[str, str] = {
                 Status.QUEUED: "queued",
                 Status.RUNNING: "running",
                 Status.RATE_LIMITED: "waiting for the platform's rate limit",
-            }.get(run.status, run.status)
+            }
+            state = states.get(run.status, run.status)
             message = (
                 f"A sync of this library is already {state} (run #{run.pk}); wait for it to "
                 "finish, or force a new sync to replace it."
@@ -540,11 +541,11 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
         if newcomers:
             known = _releases_for(platform, newcomers)
             for game in newcomers:
-                row = known[game.external_id]
+                release = known[game.external_id]
                 icon = _url(game.icon_url)
-                if (row.icon_url, row.has_stats) != (icon, game.has_stats):
+                if (release.icon_url, release.has_stats) != (icon, game.has_stats):
                     release_updates.append(
-                        _release(platform, game.external_id, row.game_id, icon, game.has_stats)
+                        _release(platform, game.external_id, release.game_id, icon, game.has_stats)
                     )
             _insert_entries(library, [(known[g.external_id].release_id, g) for g in newcomers], now)
             counts.added = len(newcomers)
@@ -939,9 +940,10 @@ def _parent_games(platform: Platform, found: Sequence[GameDetails]) -> dict[str,
     return {external_id: row.game_id for external_id, row in known.items()}
 
 
-def _replace_tags(
-    through: Any, target: str, model: type[Genre | Category], tags: dict[int, list[str]]
-) -> None:
+Tag = TypeVar("Tag", Genre, Category)
+
+
+def _replace_tags(through: Any, target: str, model: type[Tag], tags: dict[int, list[str]]) -> None:
     """Set each game's genres (or categories) to exactly the given names."""
     if not tags:
         return

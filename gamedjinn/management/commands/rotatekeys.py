@@ -23,13 +23,13 @@ class Command(BaseCommand):
                 if not isinstance(field, EncryptedJSONField):
                     continue
                 # The Cast reads the stored token itself; the plain attribute is the decrypted value.
-                rows = model.objects.annotate(_token=Cast(field.attname, TextField())).exclude(
-                    _token=""
-                )
+                rows = model._default_manager.annotate(
+                    _token=Cast(field.attname, TextField())
+                ).exclude(_token="")
                 with transaction.atomic():
                     for row in rows.only("pk", field.attname).iterator():
                         if crypto.needs_rotation(row._token):
-                            model.objects.filter(pk=row.pk).update(
+                            model._default_manager.filter(pk=row.pk).update(
                                 **{field.attname: getattr(row, field.attname)}
                             )
                             rotated += 1

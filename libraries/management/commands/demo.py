@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -22,7 +23,7 @@ from gamedjinn.env import RateLimit
 from libraries.models import Library, SyncRun
 from libraries.services.libraries import LibraryError, add_library
 from libraries.services.sync import request_sync
-from platforms.integrations.steam.fake_server import FakeSteam, generate_world
+from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
 
 # Requests per second: a real Steam store allows 200 per 5 minutes, which would make a 200-game
 # demo take five minutes; these keep each phase around ten to twenty seconds.
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=0)
         ensure_admin(stdout=self.stdout)
-        admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+        admin = get_user_model().objects.filter(is_superuser=True).earliest("pk")
 
         world = generate_world(games, now=int(time.time()))
         fake = FakeSteam(world)
@@ -72,7 +73,7 @@ class Command(BaseCommand):
         finally:
             fake.stop()
 
-    def _start_demo_sync(self, admin: Any, world: Any) -> SyncRun:
+    def _start_demo_sync(self, admin: User, world: SteamWorld) -> SyncRun:
         library = Library.objects.filter(
             owner=admin, platform__code="steam", user_identifier=world.steamid
         ).first()

@@ -32,6 +32,7 @@ from platforms.integrations.steam import parsing
 from platforms.ratelimit import SlidingWindowLimiter, limiter_for
 from platforms.records import (
     AchievementDefinition,
+    AchievementStatus,
     GameDetails,
     OwnedGame,
     PlayerAchievements,
@@ -273,7 +274,9 @@ class SteamClient:
                 return PlayerAchievements(status="private", achievements=[])
             if status == 400 or stats.get("success") is not True:
                 error = str(stats.get("error", ""))
-                state = "private" if "not public" in error.lower() else "no_stats"
+                state: AchievementStatus = (
+                    "private" if "not public" in error.lower() else "no_stats"
+                )
                 return PlayerAchievements(status=state, achievements=[])
             entries = stats.get("achievements") or []
             return PlayerAchievements(

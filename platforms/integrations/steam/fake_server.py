@@ -458,9 +458,12 @@ def _owned_entry(
 
 
 def _recent_fields(game: dict[str, Any]) -> dict[str, Any]:
-    keys = ("appid", "name", "playtime_2weeks", "playtime_forever", "img_icon_url")
-    keys += ("playtime_windows_forever", "playtime_mac_forever", "playtime_linux_forever")
-    return {k: game[k] for k in (*keys, "playtime_deck_forever") if k in game}
+    keys = (
+        "appid", "name", "playtime_2weeks", "playtime_forever", "img_icon_url",
+        "playtime_windows_forever", "playtime_mac_forever", "playtime_linux_forever",
+        "playtime_deck_forever",
+    )  # fmt: skip
+    return {k: game[k] for k in keys if k in game}
 
 
 def _release_date(rng: random.Random) -> dict[str, Any]:
@@ -685,6 +688,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # An AF_INET server's bound address; socketserver's type also allows Unix and bytes addresses.
+    server_address: tuple[str, int]
     fake: FakeSteam
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -703,7 +708,7 @@ class _Switch(Generic[T]):
 
     def __get__(self, obj: FakeSteam, objtype: type | None = None) -> T:
         with obj._lock:
-            return getattr(obj, self._attr)  # type: ignore[no-any-return]
+            return getattr(obj, self._attr)
 
     def __set__(self, obj: FakeSteam, value: T) -> None:
         with obj._lock:
