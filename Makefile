@@ -8,7 +8,7 @@ TEST_DATA := $(CURDIR)/.test-data
 PYTEST := $(PY) -m pytest
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-embedded test-production test-browser browser-deps screenshots lint format migrations-check bench mcp worker beat clean
+.PHONY: help install run demo test test-embedded test-production test-browser browser-deps screenshots lint format typecheck migrations-check bench mcp worker beat clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ format: install ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+typecheck: install ## mypy with django-stubs on the domain apps
+	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/typecheck $(PY) -m mypy platforms libraries games mcp_bridge assistant gamedjinn
+
 migrations-check: install ## Fail if models and migrations disagree
 	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA) $(PY) manage.py makemigrations --check --dry-run
 
@@ -69,7 +72,7 @@ test-browser: install browser-deps ## Playwright tests in Debian's Chromium
 screenshots: install browser-deps ## Screenshots of the main pages (desktop, phone, light, dark) into docs/screenshots/
 	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/browser DJANGO_ALLOW_ASYNC_UNSAFE=true GD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PYTEST) -m browser tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
-test: lint migrations-check test-embedded test-production test-browser ## Lint, then the whole suite on SQLite, on PostgreSQL+Redis (if configured) and in a browser
+test: lint typecheck migrations-check test-embedded test-production test-browser ## Lint and type-check, then the whole suite on SQLite, on PostgreSQL+Redis (if configured) and in a browser
 
 bench: install ## Benchmarks; writes docs/benchmarks.md
 	DATA_DIR=$(TEST_DATA)/bench $(PY) -m benchmarks
