@@ -16,6 +16,8 @@ from assistant.db import in_db_thread
 from assistant.models import Conversation
 from assistant.services.chat import ErrorEvent, clean_question, stopped_event, stream_reply
 from assistant.services.conversations import open_conversation
+from gamedjinn.converters import MAX_STORED_INT
+from gamedjinn.nul_characters import NUL_IN_TEXT, contains_nul
 
 
 def _refused(code: str, message: str) -> ErrorEvent:
@@ -26,9 +28,12 @@ def _conversation_id(value: Any) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        raise ValueError("conversation must be a conversation's id.") from None
+        number = 0
+    if not 1 <= number <= MAX_STORED_INT:
+        raise ValueError("conversation must be a conversation's id.")
+    return number
 
 
 @in_db_thread
@@ -70,6 +75,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return None  # answered as a bad request below, not by dropping the socket
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if contains_nul(content):
+            await self.send_json(_refused("bad_request", f"The message's {NUL_IN_TEXT}"))
+            return
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ask":
             await self._ask(content)

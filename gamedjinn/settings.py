@@ -78,6 +78,7 @@ AUTH_REMOTE_USER_HEADER = env_str("AUTH_REMOTE_USER_HEADER")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gamedjinn.nul_characters.reject_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from gamedjinn.api import api
+from gamedjinn.converters import IdConverter
 from gamedjinn.views import health_view
+
+register_converter(IdConverter, "id")  # before the apps' URLs and the API's are built below
 
 
 def _login_exempt(urlconf):

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from gamedjinn.converters import MAX_STORED_INT
 from gamedjinn.request_types import ApiRequest
 from games.queries import MAX_PAGE_SIZE, PAGE_SIZE, InvalidFilter, library_summary
 from games.schemas import (
@@ -32,6 +33,7 @@ from games.schemas import (
     LibrarySummaryOut,
     RecommendationCriteria,
     Recommendations,
+    RowId,
     TimePeriod,
 )
 from games.services import NotFound, ServiceError, collections
@@ -92,14 +94,14 @@ def search(request: ApiRequest, filters: Query[LibraryFilterInput], paging: Quer
 
 
 @router.get("/stats", response=LibrarySummaryOut, summary="Library totals")
-def stats(request: ApiRequest, library_id: int | None = None):
+def stats(request: ApiRequest, library_id: RowId | None = None):
     return LibrarySummaryOut.model_validate(library_summary(request.auth, library_id))
 
 
 @router.get("/analytics", response=GamingPatterns, summary="Gaming patterns")
 @_services
 def analytics(
-    request: ApiRequest, time_period: TimePeriod = "month", library_id: int | None = None
+    request: ApiRequest, time_period: TimePeriod = "month", library_id: RowId | None = None
 ):
     """Playtime by genre and platform, most and recently played, backlog, completion, activity
     and trend over the period."""
@@ -121,7 +123,7 @@ def recommendations(
 def cross_platform(
     request: ApiRequest,
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_STORED_INT),
 ):
     return cross_platform_games(request.auth, limit=limit, offset=offset)
 
@@ -149,7 +151,7 @@ def collection_create(request: ApiRequest, payload: CollectionIn):
 
 
 @router.get(
-    "/collections/{int:collection_id}", response=CollectionPage, summary="A collection's games"
+    "/collections/{id:collection_id}", response=CollectionPage, summary="A collection's games"
 )
 @_services
 def collection_detail(request: ApiRequest, collection_id: int, paging: Query[Paging]):
@@ -160,7 +162,7 @@ def collection_detail(request: ApiRequest, collection_id: int, paging: Query[Pag
 
 
 @router.patch(
-    "/collections/{int:collection_id}", response=CollectionOut, summary="Change a collection"
+    "/collections/{id:collection_id}", response=CollectionOut, summary="Change a collection"
 )
 @_services
 def collection_update(request: ApiRequest, collection_id: int, payload: CollectionPatch):
@@ -170,7 +172,7 @@ def collection_update(request: ApiRequest, collection_id: int, payload: Collecti
 
 
 @router.delete(
-    "/collections/{int:collection_id}", response={204: None}, summary="Delete a collection"
+    "/collections/{id:collection_id}", response={204: None}, summary="Delete a collection"
 )
 @_services
 def collection_delete(request: ApiRequest, collection_id: int):
@@ -178,9 +180,9 @@ def collection_delete(request: ApiRequest, collection_id: int):
     return Status(204, None)
 
 
-@router.get("/{int:game_id}", response=GameDetailOut, summary="One game")
+@router.get("/{id:game_id}", response=GameDetailOut, summary="One game")
 @_services
-def detail(request: ApiRequest, game_id: int, library_id: int | None = None):
+def detail(request: ApiRequest, game_id: int, library_id: RowId | None = None):
     """Metadata, every copy you own with its playtime, achievements progress. 404 when the game is
     not in your library."""
     return game_details(request.auth, game_id, library_id)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gamedjinn.converters import MAX_STORED_INT
 from games.queries import SORTS, LibraryFilters
 from games.ratings import ESRB_ORDER
 from libraries.models import LibraryGame
@@ -30,7 +31,10 @@ else:
     EsrbRating = Literal[*ESRB_ORDER]
     SortKey = Literal[*SORTS]
 
-Minutes = Annotated[int, Field(ge=0, description="Minutes of playtime.")]
+# Ids and amounts from outside stop at what the databases store (gamedjinn.converters): a wider
+# number matches nothing, and the drivers refuse it with a server error instead of a clear one.
+RowId = Annotated[int, Field(ge=1, le=MAX_STORED_INT)]
+Minutes = Annotated[int, Field(ge=0, le=MAX_STORED_INT, description="Minutes of playtime.")]
 Hours = Annotated[float, Field(ge=0, description="The same playtime in hours, one decimal.")]
 
 
@@ -60,8 +64,8 @@ class _Criteria(BaseModel):
     )
     metacritic_min: int | None = Field(None, ge=0, le=100, description="Lowest Metacritic score.")
     metacritic_max: int | None = Field(None, ge=0, le=100, description="Highest Metacritic score.")
-    playtime_min: int | None = Field(None, ge=0, description="Least playtime, in minutes.")
-    playtime_max: int | None = Field(None, ge=0, description="Most playtime, in minutes.")
+    playtime_min: Minutes | None = Field(None, description="Least playtime, in minutes.")
+    playtime_max: Minutes | None = Field(None, description="Most playtime, in minutes.")
     played: bool | None = Field(
         None, description="true: only games with playtime; false: only never-played games."
     )
@@ -89,7 +93,7 @@ class LibraryFilterInput(_Criteria):
     """Which games of the library to include. Leave a field out to mean 'any'."""
 
     q: str = Field("", max_length=200, description="Words the title contains.")
-    library_id: int | None = Field(None, description="Only this library (see your libraries).")
+    library_id: RowId | None = Field(None, description="Only this library (see your libraries).")
     include_hidden: bool = Field(False, description="Include games you hid.")
     sort: SortKey = Field("title", description="Order of the results.")
 

@@ -8,7 +8,7 @@ urlpatterns = [
     path("library/", views.library, name="library"),
     path("library/genres/", views.genre_options, name="genre_options"),
     path("search/suggest/", views.suggest, name="suggest"),
-    path("games/<int:game_id>/", views.game, name="game"),
-    path("games/<int:game_id>/ownership/", views.edit_ownership, name="edit_ownership"),
+    path("games/<id:game_id>/", views.game, name="game"),
+    path("games/<id:game_id>/ownership/", views.edit_ownership, name="edit_ownership"),
     path("analytics/", views.analytics, name="analytics"),
 ]

@@ -194,13 +194,13 @@ def create_library(request: ApiRequest, payload: LibraryIn):
     return Status(201, get_object_or_404(_libraries(request), pk=library.pk))
 
 
-@router.get("/{int:library_id}", response=LibraryOut, summary="Get a library")
+@router.get("/{id:library_id}", response=LibraryOut, summary="Get a library")
 def get_library(request: ApiRequest, library_id: int):
     return get_object_or_404(_libraries(request), pk=library_id)
 
 
 @router.patch(
-    "/{int:library_id}", response={200: LibraryOut, 400: Problem}, summary="Change a library"
+    "/{id:library_id}", response={200: LibraryOut, 400: Problem}, summary="Change a library"
 )
 def patch_library(request: ApiRequest, library_id: int, payload: LibraryPatch):
     _require_write(request)
@@ -212,7 +212,7 @@ def patch_library(request: ApiRequest, library_id: int, payload: LibraryPatch):
     return Status(200, get_object_or_404(_libraries(request), pk=library_id))
 
 
-@router.delete("/{int:library_id}", response={204: None}, summary="Delete a library")
+@router.delete("/{id:library_id}", response={204: None}, summary="Delete a library")
 def remove_library(request: ApiRequest, library_id: int):
     """Deletes the library, its entries and its sync history; games stay for other owners."""
     _require_write(request)
@@ -221,7 +221,7 @@ def remove_library(request: ApiRequest, library_id: int):
 
 
 @router.post(
-    "/{int:library_id}/sync",
+    "/{id:library_id}/sync",
     response={202: SyncRunOut, 409: Conflict},
     summary="Start a sync",
 )
@@ -240,7 +240,7 @@ def start_sync(request: ApiRequest, library_id: int, payload: SyncRequest | None
 
 
 @router.post(
-    "/{int:library_id}/retry",
+    "/{id:library_id}/retry",
     response={202: SyncRunOut, 409: Problem},
     summary="Resume a sync waiting on a rate limit",
 )
@@ -255,13 +255,13 @@ def retry_sync(request: ApiRequest, library_id: int):
     return Status(202, run)
 
 
-@router.get("/{int:library_id}/runs", response=list[SyncRunOut], summary="Sync history")
+@router.get("/{id:library_id}/runs", response=list[SyncRunOut], summary="Sync history")
 def list_runs(request: ApiRequest, library_id: int, limit: int = 20):
     """The library's syncs, newest first (at most 100)."""
     library = get_object_or_404(_libraries(request), pk=library_id)
     return library.sync_runs.all()[: max(1, min(limit, 100))]
 
 
-@router.get("/runs/{int:run_id}", response=SyncRunOut, summary="Sync status")
+@router.get("/runs/{id:run_id}", response=SyncRunOut, summary="Sync status")
 def get_run(request: ApiRequest, run_id: int):
     return get_object_or_404(SyncRun, pk=run_id, library__owner=request.user)

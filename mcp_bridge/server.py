@@ -22,6 +22,8 @@ from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
+from gamedjinn.converters import MAX_STORED_INT
+from gamedjinn.nul_characters import NUL_IN_TEXT, contains_nul
 from games.queries import InvalidFilter, LibraryFilters
 from games.schemas import (
     CollectionOut,
@@ -38,6 +40,7 @@ from games.schemas import (
     PlatformCode,
     RecommendationCriteria,
     Recommendations,
+    RowId,
     SortKey,
     Status,
     TimePeriod,
@@ -84,7 +87,10 @@ READ = ToolAnnotations(readOnlyHint=True, destructiveHint=False, openWorldHint=F
 Limit = Annotated[
     int, Field(ge=1, le=MAX_LIMIT, description=f"How many results, 1 to {MAX_LIMIT}.")
 ]
-Offset = Annotated[int, Field(ge=0, description="How many results to skip (for the next page).")]
+Offset = Annotated[
+    int,
+    Field(ge=0, le=MAX_STORED_INT, description="How many results to skip (for the next page)."),
+]
 Cursor = Annotated[
     str,
     Field(max_length=500, description="next_cursor from the previous page (faster than offset)."),
@@ -136,6 +142,8 @@ class _GameDjinnMCP(FastMCP):
 
     async def call_tool(self, name: str, arguments: dict[str, Any]):
         await self._reject_unknown_arguments(name, arguments)
+        if contains_nul(arguments):
+            raise ToolError(f"Invalid arguments for {name}: {NUL_IN_TEXT}")
         try:
             result = await super().call_tool(name, arguments)
         except ToolError as exc:
@@ -250,7 +258,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     )
     async def sync_platform_library(
         ctx: Context,
-        library_id: Annotated[int, Field(description="The library, from get_supported_platforms.")],
+        library_id: Annotated[
+            RowId, Field(description="The library, from get_supported_platforms.")
+        ],
         wait: Annotated[
             bool,
             Field(
@@ -307,9 +317,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     @mcp.tool(annotations=READ)
     async def get_game_details(
         ctx: Context,
-        game_id: Annotated[int, Field(description="The game_id from a search result.")],
+        game_id: Annotated[RowId, Field(description="The game_id from a search result.")],
         library_id: Annotated[
-            int | None, Field(description="Only your copy in this library.")
+            RowId | None, Field(description="Only your copy in this library.")
         ] = None,
     ) -> GameDetailOut:
         """One game: metadata, ratings, the platforms you own it on, playtime on each, and your
@@ -320,7 +330,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     async def analyze_gaming_patterns(
         ctx: Context,
         library_id: Annotated[
-            int | None, Field(description="One library; all of them when left out.")
+            RowId | None, Field(description="One library; all of them when left out.")
         ] = None,
         time_period: Annotated[
             TimePeriod, Field(description="The period for activity and trend.")

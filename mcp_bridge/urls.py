@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.index, name="settings"),
     path("theme/", views.theme, name="theme"),
     path("keys/", views.add_key, name="add_key"),
-    path("keys/<int:key_id>/revoke/", views.revoke, name="revoke_key"),
+    path("keys/<id:key_id>/revoke/", views.revoke, name="revoke_key"),
 ]

@@ -198,3 +198,18 @@ async def test_it_answers_a_malformed_message_and_stays_open(ollama, alice_socke
     assert (first["code"], second["code"]) == ("bad_request", "bad_request")
     assert second["message"] == "conversation must be a conversation's id."
     await alice_socket.disconnect()
+
+
+async def test_it_refuses_a_nul_character_or_an_absurd_conversation_id(ollama, alice_socket):
+    await alice_socket.connect()
+
+    await alice_socket.send_json_to({"type": "ask", "text": "Hi\x00"})
+    nul = await alice_socket.receive_json_from(timeout=5)
+    await alice_socket.send_json_to({"type": "ask", "text": "Hi", "conversation": 10**20})
+    absurd = await alice_socket.receive_json_from(timeout=5)
+
+    assert (nul["code"], absurd["code"]) == ("bad_request", "bad_request")
+    assert "NUL" in nul["message"]
+    assert absurd["message"] == "conversation must be a conversation's id."
+    assert ollama.chat_bodies == []
+    await alice_socket.disconnect()

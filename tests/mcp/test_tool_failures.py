@@ -43,6 +43,21 @@ from tests.mcp.conftest import call, error_text
         ),
         ("get_game_details", {"game_id": 999999}, "There is no game 999999 in your library."),
         (
+            "get_game_details",
+            {"game_id": 2**64},
+            "Invalid arguments for get_game_details: game_id: Input should be less than or equal to 9223372036854775807.",
+        ),
+        (
+            "search_games",
+            {"offset": 10**20},
+            "Invalid arguments for search_games: offset: Input should be less than or equal to 9223372036854775807.",
+        ),
+        (
+            "search_games",
+            {"query": "port\x00al"},
+            "Invalid arguments for search_games: text must not contain NUL characters (\\0), which Game Djinn cannot store.",
+        ),
+        (
             "analyze_gaming_patterns",
             {"time_period": "decade"},
             "Invalid arguments for analyze_gaming_patterns: time_period: Input should be 'week', 'month', 'quarter', 'year' or 'all'.",
