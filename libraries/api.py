@@ -19,6 +19,7 @@ from gamedjinn.request_types import ApiRequest
 from libraries.models import Library, SyncRun
 from libraries.progress import SyncCounts, counts_of
 from libraries.services.libraries import (
+    MAX_SYNC_INTERVAL_HOURS,
     LibraryError,
     add_library,
     delete_library,
@@ -57,7 +58,10 @@ class LibraryPatch(Schema):
     )
     sync_enabled: bool | None = Field(None, description="Whether scheduled syncs run.")
     sync_interval_hours: int | None = Field(
-        None, ge=1, description="Hours between scheduled syncs (default 24)."
+        None,
+        ge=1,
+        le=MAX_SYNC_INTERVAL_HOURS,
+        description="Hours between scheduled syncs (default 24), at most a year.",
     )
 
 
@@ -96,7 +100,9 @@ class SyncRequest(Schema):
     # Defaults by keyword: under ninja's dataclass_transform mypy sees no other, and start_sync
     # builds SyncRequest() itself.
     phases: list[Literal["owned", "details", "achievements", "all"]] | None = Field(
-        default=None, description="Phases to run, in their natural order; all of them by default."
+        default=None,
+        min_length=1,
+        description="Phases to run, in their natural order; all of them by default.",
     )
     force: bool = Field(
         default=False,

@@ -28,6 +28,8 @@ from platforms.records import (
 
 logger = logging.getLogger(__name__)
 
+MAX_SYNC_INTERVAL_HOURS = 24 * 365
+
 
 class LibraryError(Exception):
     """A library cannot be added or changed; ``message`` is one sentence for the user."""
@@ -161,8 +163,10 @@ def update_library(
         library.display_name = name
         fields.append("display_name")
     if sync_interval_hours is not None:
-        if sync_interval_hours < 1:
-            raise LibraryError("The sync interval must be at least one hour.")
+        if not 1 <= sync_interval_hours <= MAX_SYNC_INTERVAL_HOURS:
+            raise LibraryError(
+                f"The sync interval must be 1 to {MAX_SYNC_INTERVAL_HOURS} hours (a year)."
+            )
         library.sync_interval_hours = sync_interval_hours
         fields.append("sync_interval_hours")
     if sync_enabled is not None:

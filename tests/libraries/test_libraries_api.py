@@ -94,12 +94,14 @@ def test_it_changes_and_deletes_a_library(alice_client, library):
         "Living room",
         12,
     )
-    assert (
-        alice_client.patch(
-            f"{API}{library.pk}", {"sync_interval_hours": 0}, content_type="application/json"
-        ).status_code
-        == 422
-    )
+    for hours in (0, 24 * 365 + 1, 10**20):  # the last once failed inside the database
+        refused = alice_client.patch(
+            f"{API}{library.pk}", {"sync_interval_hours": hours}, content_type="application/json"
+        )
+        assert refused.status_code == 422, hours
+        assert "sync_interval_hours" in str(refused.json())
+    library.refresh_from_db()
+    assert library.sync_interval_hours == 12
     assert alice_client.delete(f"{API}{library.pk}").status_code == 204
     assert not Library.objects.filter(pk=library.pk).exists()
 
@@ -183,3 +185,13 @@ def test_it_says_when_no_sync_is_waiting_to_be_retried(alice_client, library, pu
 
 def test_a_read_only_key_cannot_retry_a_sync(client, library, read_key):
     assert client.post(f"{API}{library.pk}/retry", **read_key).status_code == 403
+
+
+def test_it_refuses_an_empty_list_of_phases_naming_the_field(alice_client, library):
+    response = alice_client.post(
+        f"{API}{library.pk}/sync", {"phases": []}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert "phases" in str(response.json())
+    assert not SyncRun.objects.filter(library=library).exists()
