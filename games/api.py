@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from gamedjinn.converters import MAX_STORED_INT
 from gamedjinn.request_types import ApiRequest
 from games.queries import MAX_PAGE_SIZE, PAGE_SIZE, InvalidFilter, library_summary
 from games.schemas import (
@@ -33,7 +32,7 @@ from games.schemas import (
     LibrarySummaryOut,
     RecommendationCriteria,
     Recommendations,
-    RowId,
+    StoredInt,
     TimePeriod,
 )
 from games.services import NotFound, ServiceError, collections
@@ -94,14 +93,14 @@ def search(request: ApiRequest, filters: Query[LibraryFilterInput], paging: Quer
 
 
 @router.get("/stats", response=LibrarySummaryOut, summary="Library totals")
-def stats(request: ApiRequest, library_id: RowId | None = None):
+def stats(request: ApiRequest, library_id: StoredInt | None = None):
     return LibrarySummaryOut.model_validate(library_summary(request.auth, library_id))
 
 
 @router.get("/analytics", response=GamingPatterns, summary="Gaming patterns")
 @_services
 def analytics(
-    request: ApiRequest, time_period: TimePeriod = "month", library_id: RowId | None = None
+    request: ApiRequest, time_period: TimePeriod = "month", library_id: StoredInt | None = None
 ):
     """Playtime by genre and platform, most and recently played, backlog, completion, activity
     and trend over the period."""
@@ -123,7 +122,7 @@ def recommendations(
 def cross_platform(
     request: ApiRequest,
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
-    offset: int = Query(0, ge=0, le=MAX_STORED_INT),
+    offset: StoredInt = Query(0, ge=0),
 ):
     return cross_platform_games(request.auth, limit=limit, offset=offset)
 
@@ -182,7 +181,7 @@ def collection_delete(request: ApiRequest, collection_id: int):
 
 @router.get("/{id:game_id}", response=GameDetailOut, summary="One game")
 @_services
-def detail(request: ApiRequest, game_id: int, library_id: RowId | None = None):
+def detail(request: ApiRequest, game_id: int, library_id: StoredInt | None = None):
     """Metadata, every copy you own with its playtime, achievements progress. 404 when the game is
     not in your library."""
     return game_details(request.auth, game_id, library_id)

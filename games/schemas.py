@@ -10,7 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from gamedjinn.converters import MAX_STORED_INT
 from games.queries import SORTS, LibraryFilters
@@ -31,10 +39,22 @@ else:
     EsrbRating = Literal[*ESRB_ORDER]
     SortKey = Literal[*SORTS]
 
-# Ids and amounts from outside stop at what the databases store (gamedjinn.converters): a wider
-# number matches nothing, and the drivers refuse it with a server error instead of a clear one.
-RowId = Annotated[int, Field(ge=1, le=MAX_STORED_INT)]
-Minutes = Annotated[int, Field(ge=0, le=MAX_STORED_INT, description="Minutes of playtime.")]
+
+def _storable(value: int) -> int:
+    """VALUE, if the databases can hold it (gamedjinn.converters): a wider id or amount matches
+    nothing, and the drivers refuse it with a server error instead of a clear one. Checked, not
+    published in the JSON schema: a bound of 2^63 tells no reader, person or model, anything."""
+    if not -MAX_STORED_INT - 1 <= value <= MAX_STORED_INT:
+        raise PydanticCustomError(
+            "too_large", "Input should be at most {limit}", {"limit": MAX_STORED_INT}
+        )
+    return value
+
+
+# After any Field constraints in an Annotated: pydantic then keeps those in the JSON schema.
+Storable = AfterValidator(_storable)
+StoredInt = Annotated[int, Storable]
+Minutes = Annotated[int, Field(ge=0, description="Minutes of playtime."), Storable]
 Hours = Annotated[float, Field(ge=0, description="The same playtime in hours, one decimal.")]
 
 
@@ -93,7 +113,9 @@ class LibraryFilterInput(_Criteria):
     """Which games of the library to include. Leave a field out to mean 'any'."""
 
     q: str = Field("", max_length=200, description="Words the title contains.")
-    library_id: RowId | None = Field(None, description="Only this library (see your libraries).")
+    library_id: StoredInt | None = Field(
+        None, description="Only this library (see your libraries)."
+    )
     include_hidden: bool = Field(False, description="Include games you hid.")
     sort: SortKey = Field("title", description="Order of the results.")
 

@@ -22,7 +22,6 @@ from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
-from gamedjinn.converters import MAX_STORED_INT
 from gamedjinn.nul_characters import NUL_IN_TEXT, contains_nul
 from games.queries import InvalidFilter, LibraryFilters
 from games.schemas import (
@@ -40,9 +39,10 @@ from games.schemas import (
     PlatformCode,
     RecommendationCriteria,
     Recommendations,
-    RowId,
     SortKey,
     Status,
+    Storable,
+    StoredInt,
     TimePeriod,
 )
 from games.services import (
@@ -88,8 +88,7 @@ Limit = Annotated[
     int, Field(ge=1, le=MAX_LIMIT, description=f"How many results, 1 to {MAX_LIMIT}.")
 ]
 Offset = Annotated[
-    int,
-    Field(ge=0, le=MAX_STORED_INT, description="How many results to skip (for the next page)."),
+    int, Field(ge=0, description="How many results to skip (for the next page)."), Storable
 ]
 Cursor = Annotated[
     str,
@@ -259,7 +258,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     async def sync_platform_library(
         ctx: Context,
         library_id: Annotated[
-            RowId, Field(description="The library, from get_supported_platforms.")
+            StoredInt, Field(description="The library, from get_supported_platforms.")
         ],
         wait: Annotated[
             bool,
@@ -317,9 +316,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     @mcp.tool(annotations=READ)
     async def get_game_details(
         ctx: Context,
-        game_id: Annotated[RowId, Field(description="The game_id from a search result.")],
+        game_id: Annotated[StoredInt, Field(description="The game_id from a search result.")],
         library_id: Annotated[
-            RowId | None, Field(description="Only your copy in this library.")
+            StoredInt | None, Field(description="Only your copy in this library.")
         ] = None,
     ) -> GameDetailOut:
         """One game: metadata, ratings, the platforms you own it on, playtime on each, and your
@@ -330,7 +329,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     async def analyze_gaming_patterns(
         ctx: Context,
         library_id: Annotated[
-            RowId | None, Field(description="One library; all of them when left out.")
+            StoredInt | None, Field(description="One library; all of them when left out.")
         ] = None,
         time_period: Annotated[
             TimePeriod, Field(description="The period for activity and trend.")

@@ -163,9 +163,11 @@ def update_library(
         library.display_name = name
         fields.append("display_name")
     if sync_interval_hours is not None:
-        if not 1 <= sync_interval_hours <= MAX_SYNC_INTERVAL_HOURS:
+        if sync_interval_hours < 1:
+            raise LibraryError("The sync interval must be at least one hour.")
+        if sync_interval_hours > MAX_SYNC_INTERVAL_HOURS:
             raise LibraryError(
-                f"The sync interval must be 1 to {MAX_SYNC_INTERVAL_HOURS} hours (a year)."
+                f"The sync interval must be at most a year ({MAX_SYNC_INTERVAL_HOURS} hours)."
             )
         library.sync_interval_hours = sync_interval_hours
         fields.append("sync_interval_hours")

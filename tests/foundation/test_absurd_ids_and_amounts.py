@@ -42,3 +42,7 @@ def test_it_answers_an_absurd_parameter_naming_it(alice_client, url, field):
 def test_it_still_serves_the_largest_storable_id_as_an_unknown_one(alice_client):
     assert alice_client.get(f"/api/games/{2**63 - 1}").status_code == 404
     assert alice_client.get(f"/api/games/?library_id={2**63 - 1}").status_code == 200
+
+
+def test_it_still_refuses_a_negative_offset(alice_client):
+    assert alice_client.get("/api/games/cross-platform?offset=-1").status_code == 422

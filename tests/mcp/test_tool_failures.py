@@ -45,12 +45,12 @@ from tests.mcp.conftest import call, error_text
         (
             "get_game_details",
             {"game_id": 2**64},
-            "Invalid arguments for get_game_details: game_id: Input should be less than or equal to 9223372036854775807.",
+            "Invalid arguments for get_game_details: game_id: Input should be at most 9223372036854775807.",
         ),
         (
             "search_games",
             {"offset": 10**20},
-            "Invalid arguments for search_games: offset: Input should be less than or equal to 9223372036854775807.",
+            "Invalid arguments for search_games: offset: Input should be at most 9223372036854775807.",
         ),
         (
             "search_games",
