@@ -16,7 +16,7 @@ from assistant.db import in_db_thread
 from assistant.models import Conversation
 from assistant.services.chat import ErrorEvent, clean_question, stopped_event, stream_reply
 from assistant.services.conversations import open_conversation
-from gamedjinn.converters import MAX_STORED_INT
+from gamedjinn.converters import row_id
 from gamedjinn.nul_characters import NUL_IN_TEXT, contains_nul
 
 
@@ -28,12 +28,9 @@ def _conversation_id(value: Any) -> int | None:
     if value in (None, ""):
         return None
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if not 1 <= number <= MAX_STORED_INT:
-        raise ValueError("conversation must be a conversation's id.")
-    return number
+        return row_id(value)
+    except ValueError:
+        raise ValueError("conversation must be a conversation's id.") from None
 
 
 @in_db_thread

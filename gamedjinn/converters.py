@@ -8,18 +8,27 @@ so an absurd one is a 404 like any unknown id.
 
 from __future__ import annotations
 
-# The widest integer SQLite and PostgreSQL (bigint) store.
+# The widest integers SQLite and PostgreSQL (bigint) store.
 MAX_STORED_INT = 2**63 - 1
+MIN_STORED_INT = -(2**63)
+
+
+def row_id(value: object) -> int:
+    """VALUE as a row id (a positive integer the databases hold); ValueError if it is not one."""
+    try:
+        number = int(value)  # type: ignore[call-overload]  # anything int() takes, else ValueError
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a row id") from None
+    if not 1 <= number <= MAX_STORED_INT:
+        raise ValueError(f"{value!r} is not a row id")
+    return number
 
 
 class IdConverter:
     regex = "[0-9]{1,19}"
 
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if not 1 <= number <= MAX_STORED_INT:
-            raise ValueError(f"{value} is not a row id")  # Django: the URL does not match
-        return number
+        return row_id(value)  # its ValueError tells Django the URL does not match
 
     def to_url(self, value: int) -> str:
         return str(value)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from gamedjinn.converters import MAX_STORED_INT
+from gamedjinn.converters import MAX_STORED_INT, MIN_STORED_INT
 from games.queries import SORTS, LibraryFilters
 from games.ratings import ESRB_ORDER
 from libraries.models import LibraryGame
@@ -44,17 +44,23 @@ def _storable(value: int) -> int:
     """VALUE, if the databases can hold it (gamedjinn.converters): a wider id or amount matches
     nothing, and the drivers refuse it with a server error instead of a clear one. Checked, not
     published in the JSON schema: a bound of 2^63 tells no reader, person or model, anything."""
-    if not -MAX_STORED_INT - 1 <= value <= MAX_STORED_INT:
+    if value > MAX_STORED_INT:
         raise PydanticCustomError(
             "too_large", "Input should be at most {limit}", {"limit": MAX_STORED_INT}
+        )
+    if value < MIN_STORED_INT:
+        raise PydanticCustomError(
+            "too_small", "Input should be at least {limit}", {"limit": MIN_STORED_INT}
         )
     return value
 
 
 # After any Field constraints in an Annotated: pydantic then keeps those in the JSON schema.
+# For input only: what Game Djinn itself sends back was stored, so it fits.
 Storable = AfterValidator(_storable)
 StoredInt = Annotated[int, Storable]
-Minutes = Annotated[int, Field(ge=0, description="Minutes of playtime."), Storable]
+PlaytimeBound = Annotated[int, Field(ge=0), Storable]
+Minutes = Annotated[int, Field(ge=0, description="Minutes of playtime.")]
 Hours = Annotated[float, Field(ge=0, description="The same playtime in hours, one decimal.")]
 
 
@@ -84,8 +90,8 @@ class _Criteria(BaseModel):
     )
     metacritic_min: int | None = Field(None, ge=0, le=100, description="Lowest Metacritic score.")
     metacritic_max: int | None = Field(None, ge=0, le=100, description="Highest Metacritic score.")
-    playtime_min: Minutes | None = Field(None, description="Least playtime, in minutes.")
-    playtime_max: Minutes | None = Field(None, description="Most playtime, in minutes.")
+    playtime_min: PlaytimeBound | None = Field(None, description="Least playtime, in minutes.")
+    playtime_max: PlaytimeBound | None = Field(None, description="Most playtime, in minutes.")
     played: bool | None = Field(
         None, description="true: only games with playtime; false: only never-played games."
     )

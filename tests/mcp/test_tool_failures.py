@@ -48,6 +48,11 @@ from tests.mcp.conftest import call, error_text
             "Invalid arguments for get_game_details: game_id: Input should be at most 9223372036854775807.",
         ),
         (
+            "get_game_details",
+            {"game_id": -(2**70)},
+            "Invalid arguments for get_game_details: game_id: Input should be at least -9223372036854775808.",
+        ),
+        (
             "search_games",
             {"offset": 10**20},
             "Invalid arguments for search_games: offset: Input should be at most 9223372036854775807.",
