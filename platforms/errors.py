@@ -38,6 +38,15 @@ class InvalidCredentials(PlatformError):
     """The API key is missing, wrong or revoked; only the user can fix it."""
 
 
+class ReconnectRequired(InvalidCredentials):
+    """A token expired or was revoked: the library waits until its owner signs in again.
+    Never retried; the library is parked as *needs reconnecting* with this message."""
+
+
+class UnreadableFile(PlatformError, ValueError):
+    """An uploaded file is not what its source reads (wrong type, truncated, unknown schema)."""
+
+
 class UnknownUser(PlatformError):
     """The account named by the user does not exist (or no longer does)."""
 

@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "GameDjinn/0.1 (self-hosted game library manager)"
 
-__all__ = ["HttpClient", "RetryPolicy", "parse_retry_after", "redact"]
+__all__ = ["HttpClient", "RetryPolicy", "parse_retry_after", "redact", "retry_from_settings"]
 
 
 class _RedactingFilter(logging.Filter):
@@ -95,6 +95,20 @@ class RetryPolicy:
         if retry_after is not None:
             return retry_after + self.jitter(0.0, retry_after * 0.25)
         return self.jitter(0.0, min(self.cap, self.base * 2**retry_number))
+
+
+def retry_from_settings(*, scale: float = 1.0) -> RetryPolicy:
+    """The retry policy of the settings (HTTP_RETRY_*); ``scale`` stretches its steps for an
+    upstream that counts over minutes (the Steam store). Tests set tiny steps through settings,
+    so every client is built the way production builds it."""
+    from django.conf import settings
+
+    return RetryPolicy(
+        attempts=int(getattr(settings, "HTTP_RETRY_ATTEMPTS", 5)),
+        base=float(getattr(settings, "HTTP_RETRY_BASE_SECONDS", 1.0)) * scale,
+        cap=float(getattr(settings, "HTTP_RETRY_CAP_SECONDS", 60.0)) * scale,
+        budget_seconds=float(getattr(settings, "HTTP_RETRY_BUDGET_SECONDS", 600.0)),
+    )
 
 
 class HttpClient:

@@ -24,14 +24,26 @@ class PlayerProfile:
 
 @dataclass(frozen=True, slots=True)
 class OwnedGame:
+    """One entry of a library: a release on one store, with the player's own figures.
+
+    ``store`` names the store the release belongs to when it is not the source's own (a GOG
+    Galaxy database lists Steam and Epic releases too); "" means the source's store.
+    """
+
     external_id: str
     name: str
-    playtime_minutes: int
+    playtime_minutes: int = 0
     # None means "not played in the last two weeks"; Steam omits the field rather than sending 0.
-    playtime_2weeks_minutes: int | None
-    last_played: datetime | None
-    icon_url: str
-    has_stats: bool
+    playtime_2weeks_minutes: int | None = None
+    last_played: datetime | None = None
+    icon_url: str = ""
+    has_stats: bool = False
+    store: str = ""
+    is_dlc: bool = False
+    hidden: bool = False
+    acquired_at: datetime | None = None
+    # The store's id of the base game, for DLC, when the source says which it is.
+    parent_external_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
