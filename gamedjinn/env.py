@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from platforms.contract import SettingSpec
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
@@ -125,3 +128,17 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...] = ("http", "htt
         allowed = " or ".join(schemes)
         raise ImproperlyConfigured(f"{name}={value!r} is not a valid {allowed} URL.")
     return value.rstrip("/")
+
+
+def read_setting(setting: SettingSpec) -> object:
+    """A store's declared setting (platforms.contract.SettingSpec), read with its typed reader."""
+    readers = {
+        "url": lambda: env_url(setting.name, setting.default),
+        "rate_limit": lambda: env_rate_limit(setting.name, setting.default),
+        "float": lambda: env_float(setting.name, float(setting.default or 0), minimum=0.1),
+        "str": lambda: env_str(setting.name, setting.default),
+        "secret": lambda: env_str(setting.name, setting.default),
+    }
+    if setting.kind not in readers:
+        raise ImproperlyConfigured(f"{setting.name} has an unknown setting kind {setting.kind!r}.")
+    return readers[setting.kind]()

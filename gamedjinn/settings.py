@@ -21,10 +21,11 @@ from gamedjinn.env import (
     env_float,
     env_int,
     env_list,
-    env_rate_limit,
     env_str,
     env_url,
+    read_setting,
 )
+from platforms.registry import integrations_by_code
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -285,13 +286,21 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Platforms -------------------------------------------------------------------------------------------
-STEAM_API_KEY = env_str("STEAM_API_KEY")
-STEAM_API_URL = env_url("STEAM_API_URL", "https://api.steampowered.com")
-STEAM_STORE_URL = env_url("STEAM_STORE_URL", "https://store.steampowered.com")
-STEAM_API_RATE_LIMIT = env_rate_limit("STEAM_API_RATE_LIMIT", "100/300")
-STEAM_STORE_RATE_LIMIT = env_rate_limit("STEAM_STORE_RATE_LIMIT", "200/300")
-STEAM_HTTP_TIMEOUT = env_float("STEAM_HTTP_TIMEOUT", 10.0, minimum=0.1)
+# Each store declares its own settings (endpoints, limits, a server-wide key) in its folder's SPEC.
+for _spec in integrations_by_code().values():
+    for _setting in _spec.settings:
+        globals()[_setting.name] = read_setting(_setting)
 METADATA_STALE_DAYS = env_int("METADATA_STALE_DAYS", 30, minimum=1)
+# Retries of every store's HTTP calls: full-jitter backoff from BASE, capped at CAP, at most
+# ATTEMPTS tries within BUDGET seconds before a run is parked.
+HTTP_RETRY_ATTEMPTS = env_int("HTTP_RETRY_ATTEMPTS", 5, minimum=1)
+HTTP_RETRY_BASE_SECONDS = env_float("HTTP_RETRY_BASE_SECONDS", 1.0, minimum=0.0)
+HTTP_RETRY_CAP_SECONDS = env_float("HTTP_RETRY_CAP_SECONDS", 60.0, minimum=0.0)
+HTTP_RETRY_BUDGET_SECONDS = env_float("HTTP_RETRY_BUDGET_SECONDS", 600.0, minimum=0.0)
+# Which source's metadata a game shows when several stores describe it; the user's edits win.
+METADATA_SOURCE_PRIORITY = env_list(
+    "METADATA_SOURCE_PRIORITY", ["steam", "gog", "epic", "playstation", "xbox", "galaxy"]
+)
 
 # --- MCP and assistant ------------------------------------------------------------------------------------
 MCP_API_KEY = env_str("MCP_API_KEY")

@@ -24,7 +24,7 @@ from gamedjinn.converters import MAX_STORED_INT, MIN_STORED_INT
 from games.queries import SORTS, LibraryFilters
 from games.ratings import ESRB_ORDER
 from libraries.models import LibraryGame
-from platforms.registry import PLATFORMS
+from platforms.registry import all_codes
 
 if TYPE_CHECKING:
     # mypy cannot build a Literal from values known only at run time: it checks these as plain
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     EsrbRating = str
     SortKey = str
 else:
-    PlatformCode = Literal[*(spec.code for spec in PLATFORMS)]
+    PlatformCode = Literal[*all_codes()]
     Status = Literal[*LibraryGame.Status.values]
     EsrbRating = Literal[*ESRB_ORDER]
     SortKey = Literal[*SORTS]

@@ -5,6 +5,6 @@ from platforms.models import Platform
 
 @admin.register(Platform)
 class PlatformAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "api_available", "sort_order")
+    list_display = ("name", "code", "kind", "api_available", "sort_order")
     list_editable = ("sort_order",)
-    readonly_fields = ("code", "api_available", "capabilities")
+    readonly_fields = ("code", "kind", "api_available", "capabilities")

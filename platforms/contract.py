@@ -205,9 +205,7 @@ class MetadataClient(Protocol):
 @runtime_checkable
 class AchievementsClient(Protocol):
     def get_achievement_schema(self, external_id: str) -> list[AchievementDefinition]: ...
-    def get_player_achievements(
-        self, account_id: str, external_id: str
-    ) -> PlayerAchievements: ...
+    def get_player_achievements(self, account_id: str, external_id: str) -> PlayerAchievements: ...
 
 
 # credentials → a ready client; reads its URLs, limits and retries from Django settings.
@@ -231,3 +229,44 @@ class FileReader(Protocol):
     should be; never writes anything."""
 
     def __call__(self, path: Path) -> ImportedFile: ...
+
+
+# --- fakes ----------------------------------------------------------------------------------
+
+FAILURES = (
+    "rate_limited",  # 429 with Retry-After
+    "rate_limited_no_header",  # 429 without Retry-After
+    "server_error",  # 500/502/503
+    "timeout",  # the server holds the request past the client's timeout
+    "malformed",  # 200 with a body that is not the documented shape
+    "truncated",  # 200 with JSON cut off mid-body
+    "expired_credentials",  # the stored token/key expired: the store says so
+    "revoked_credentials",  # the token/key was revoked: refreshing cannot help
+)
+
+
+class FakeStore(Protocol):
+    """What every account integration's loopback fake offers, so one contract test suite runs
+    over every store (tests/platforms/contract/). A fake is a real HTTP server on 127.0.0.1
+    speaking the store's documented shapes; it knows nothing of Game Djinn's code."""
+
+    url: str
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def settings(self) -> dict[str, Any]:
+        """Django settings that aim the integration's client at this fake."""
+        ...
+
+    def connect_values(self) -> dict[str, str]:
+        """Add-form values that connect the fake's account successfully."""
+        ...
+
+    def set_titles(self, titles: list[str]) -> None:
+        """Make the account own exactly these games (empty: an empty library)."""
+        ...
+
+    def fail_next(self, failure: str, *, count: int = 1, retry_after: int | None = None) -> None:
+        """Answer the next ``count`` requests to the library endpoints with ``failure``."""
+        ...

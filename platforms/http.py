@@ -97,16 +97,16 @@ class RetryPolicy:
         return self.jitter(0.0, min(self.cap, self.base * 2**retry_number))
 
 
-def retry_from_settings(*, scale: float = 1.0) -> RetryPolicy:
-    """The retry policy of the settings (HTTP_RETRY_*); ``scale`` stretches its steps for an
+def retry_from_settings(*, base_scale: float = 1.0, cap_scale: float = 1.0) -> RetryPolicy:
+    """The retry policy of the settings (HTTP_RETRY_*); the scales stretch its steps for an
     upstream that counts over minutes (the Steam store). Tests set tiny steps through settings,
     so every client is built the way production builds it."""
     from django.conf import settings
 
     return RetryPolicy(
         attempts=int(getattr(settings, "HTTP_RETRY_ATTEMPTS", 5)),
-        base=float(getattr(settings, "HTTP_RETRY_BASE_SECONDS", 1.0)) * scale,
-        cap=float(getattr(settings, "HTTP_RETRY_CAP_SECONDS", 60.0)) * scale,
+        base=float(getattr(settings, "HTTP_RETRY_BASE_SECONDS", 1.0)) * base_scale,
+        cap=float(getattr(settings, "HTTP_RETRY_CAP_SECONDS", 60.0)) * cap_scale,
         budget_seconds=float(getattr(settings, "HTTP_RETRY_BUDGET_SECONDS", 600.0)),
     )
 

@@ -1,27 +1,72 @@
-"""The platforms Game Djinn knows, and which have a working integration.
+"""Every store and source Game Djinn knows: discovered from platforms/integrations/ plus the stores
+that have no integration of their own.
 
-The migration seeds the Platform table from PLATFORMS; `api_available` is true only where an
-integration folder exists under platforms/integrations/.
+A folder ``platforms/integrations/<code>/`` whose package exposes ``SPEC`` (see
+platforms.contract) is an integration; nothing else registers one. The Platform table is kept in
+step with this module after every ``migrate`` (platforms.apps), so a store added in a later
+version reaches an existing install.
+
+This module imports no Django code, so settings can read the stores' settings from it.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import importlib
+import pkgutil
+from functools import cache
 
+from platforms import integrations
+from platforms.contract import IntegrationSpec, Kind, StoreSpec
 
-class PlatformSpec(NamedTuple):
-    code: str
-    name: str
-    api_available: bool
-    capabilities: tuple[str, ...]
-    sort_order: int
-
-
-PLATFORMS: tuple[PlatformSpec, ...] = (
-    PlatformSpec("steam", "Steam", True, ("owned", "playtime", "metadata", "achievements"), 10),
-    PlatformSpec("gog", "GOG", False, (), 20),
-    PlatformSpec("epic", "Epic Games Store", False, (), 30),
-    PlatformSpec("xbox", "Xbox", False, (), 40),
-    PlatformSpec("playstation", "PlayStation", False, (), 50),
-    PlatformSpec("manual", "Manual entry", False, (), 90),
+# Stores that releases can belong to (a GOG Galaxy database lists them) but that Game Djinn
+# cannot sync on their own. "manual" holds games no store reports.
+STORES_WITHOUT_INTEGRATION: tuple[StoreSpec, ...] = (
+    StoreSpec("ubisoft", "Ubisoft Connect", 60),
+    StoreSpec("ea", "EA app", 61),
+    StoreSpec("battlenet", "Battle.net", 62),
+    StoreSpec("amazon", "Amazon Games", 63),
+    StoreSpec("humble", "Humble", 64),
+    StoreSpec("itch", "itch.io", 65),
+    StoreSpec("other", "Other store", 80),
+    StoreSpec("manual", "Manual entry", 90),
 )
+
+
+@cache
+def integrations_by_code() -> dict[str, IntegrationSpec]:
+    """Every integration folder's spec, by code, in display order."""
+    found: list[IntegrationSpec] = []
+    for module in pkgutil.iter_modules(integrations.__path__):
+        if not module.ispkg:
+            continue
+        package = importlib.import_module(f"{integrations.__name__}.{module.name}")
+        spec = getattr(package, "SPEC", None)
+        if isinstance(spec, IntegrationSpec):
+            if spec.code != module.name:
+                raise ValueError(f"{package.__name__}.SPEC.code must be {module.name!r}")
+            found.append(spec)
+    return {spec.code: spec for spec in sorted(found, key=lambda s: (s.sort_order, s.code))}
+
+
+def integration(code: str) -> IntegrationSpec | None:
+    return integrations_by_code().get(code)
+
+
+def all_codes() -> tuple[str, ...]:
+    """Every code a Platform row can have: integrations first, then the other stores."""
+    return (*integrations_by_code(), *(store.code for store in STORES_WITHOUT_INTEGRATION))
+
+
+def account_integrations() -> list[IntegrationSpec]:
+    return [spec for spec in integrations_by_code().values() if spec.kind is Kind.ACCOUNT]
+
+
+def file_integrations() -> list[IntegrationSpec]:
+    return [spec for spec in integrations_by_code().values() if spec.kind is Kind.FILE]
+
+
+def store_url(platform_code: str, external_id: str) -> str:
+    """The release's page on its store, or '' when the store has none we can link."""
+    spec = integration(platform_code)
+    template = spec.store_url if spec else ""
+    return template.format(id=external_id) if template else ""

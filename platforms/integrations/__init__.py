@@ -1,1 +1,2 @@
-"""One package per platform; each exposes a client that returns ``platforms.records``."""
+"""One package per store or file source; each exposes ``SPEC`` (platforms.contract) and a client
+that returns ``platforms.records``. platforms.registry discovers them."""

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 import httpx
 
+from platforms.contract import Connection, CredentialStore
 from platforms.errors import (
     InvalidCredentials,
     InvalidIdentifier,
@@ -27,7 +28,7 @@ from platforms.errors import (
     RateLimited,
     UnknownUser,
 )
-from platforms.http import HttpClient, RetryPolicy, redact
+from platforms.http import HttpClient, RetryPolicy, redact, retry_from_settings
 from platforms.integrations.steam import parsing
 from platforms.ratelimit import SlidingWindowLimiter, limiter_for
 from platforms.records import (
@@ -52,7 +53,7 @@ STORE_BLOCK_PAUSE_SECONDS = 15 * 60
 # The store counts requests over 5 minutes, so a 1 s backoff base would spend all five attempts
 # inside the window that just said no, and repeated 429s are what earn the 403 block. Same
 # attempts and budget as the Web API, slower steps.
-STORE_RETRY = RetryPolicy(base=10.0, cap=120.0)
+STORE_RETRY_SCALES = {"base_scale": 10.0, "cap_scale": 2.0}
 
 _RESOLVE_VANITY = "/ISteamUser/ResolveVanityURL/v1/"
 _PLAYER_SUMMARIES = "/ISteamUser/GetPlayerSummaries/v2/"
@@ -118,13 +119,28 @@ class SteamClient:
             store_url=getattr(settings, "STEAM_STORE_URL", DEFAULT_STORE_URL) or DEFAULT_STORE_URL,
             api_limiter=limiter_for("steam-api", api_requests, api_seconds, redis_url),
             store_limiter=limiter_for("steam-store", store_requests, store_seconds, redis_url),
-            retry=RetryPolicy(),
+            retry=retry_from_settings(),
             timeout=float(getattr(settings, "STEAM_HTTP_TIMEOUT", 10.0)),
-            store_retry=STORE_RETRY,
+            store_retry=retry_from_settings(**STORE_RETRY_SCALES),
         )
 
     def __repr__(self) -> str:
         return f"<SteamClient key={'set' if self._api_key else 'missing'}>"
+
+    def connect(self, values: Mapping[str, str]) -> Connection:
+        """Resolve the account the user typed and read its owned list once: that proves the
+        key works, the account exists and its game details are visible. A key typed in the form
+        is the library's own; without one, the server's STEAM_API_KEY is used."""
+        own_key = (values.get("api_key") or "").strip()
+        if own_key:
+            self._api_key = own_key
+        if not self._api_key:
+            raise InvalidCredentials(
+                "Enter your Steam Web API key: this server has no STEAM_API_KEY."
+            )
+        profile = self.resolve_user(values.get("account") or "")
+        self.get_owned_games(profile.external_id)
+        return Connection(profile=profile, credentials={"api_key": own_key} if own_key else {})
 
     @property
     def api_limiter(self) -> SlidingWindowLimiter:
@@ -389,3 +405,8 @@ def _rate_limit(value: object) -> tuple[int, int]:
     raise ValueError(
         f"{value!r} is not a rate limit; use (requests, seconds) or 'REQUESTS/SECONDS'."
     )
+
+
+def build_client(credentials: CredentialStore) -> SteamClient:
+    """The integration's client factory: the library's own key, else STEAM_API_KEY."""
+    return SteamClient.from_settings((credentials.load().get("api_key") or "").strip() or None)
