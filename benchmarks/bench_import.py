@@ -136,7 +136,7 @@ def main() -> None:
 
 
 def _import(library, owned) -> None:
-    from libraries.services.sync import import_owned_games
+    from libraries.services.phases.owned import import_owned_games
 
     import_owned_games(library, owned)
 

@@ -291,6 +291,8 @@ for _spec in integrations_by_code().values():
     for _setting in _spec.settings:
         globals()[_setting.name] = read_setting(_setting)
 METADATA_STALE_DAYS = env_int("METADATA_STALE_DAYS", 30, minimum=1)
+# The largest library file (a GOG Galaxy database, an export) an upload may bring.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 512, minimum=1)
 # Retries of every store's HTTP calls: full-jitter backoff from BASE, capped at CAP, at most
 # ATTEMPTS tries within BUDGET seconds before a run is parked.
 HTTP_RETRY_ATTEMPTS = env_int("HTTP_RETRY_ATTEMPTS", 5, minimum=1)

@@ -85,6 +85,11 @@ class Game(models.Model):
         max_length=12, choices=MetadataStatus.choices, default=MetadataStatus.PENDING, db_index=True
     )
     metadata_updated_at = models.DateTimeField(null=True, blank=True)
+    user_edited_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Metadata fields the user set by hand; no store's metadata replaces them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,9 +142,40 @@ class Release(models.Model):
 
     @property
     def store_url(self) -> str:
-        if self.platform.code == "steam":
-            return f"https://store.steampowered.com/app/{self.external_id}/"
-        return ""
+        from platforms.registry import store_url
+
+        return store_url(self.platform.code, self.external_id)
+
+
+class SourceMetadata(models.Model):
+    """What one source says about one release (Steam's store page, GOG's catalogue, …).
+
+    Kept per source so no store overwrites another; the game's own columns are resolved from
+    these by settings.METADATA_SOURCE_PRIORITY (games.services.catalogue.resolve_metadata),
+    and fields the user edited are never replaced.
+    """
+
+    class Status(models.TextChoices):
+        FETCHED = "fetched", "Fetched"
+        UNAVAILABLE = "unavailable", "The source no longer lists it"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="metadata")
+    source = models.SlugField(max_length=32)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FETCHED)
+    data = models.JSONField(default=dict, blank=True)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "source metadata"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "source"], name="one_metadata_per_release_and_source"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} metadata of release {self.release_id}"
 
 
 class Achievement(models.Model):

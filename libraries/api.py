@@ -34,27 +34,25 @@ router = Router(tags=["libraries"])
 
 
 class LibraryIn(Schema):
-    platform: str = Field("steam", description="Platform code; 'steam' is the one that syncs.")
-    identifier: str = Field(
-        description="The account: a SteamID64, a Steam custom URL name, or a profile URL.",
-        examples=["76561197960287930", "gaben", "https://steamcommunity.com/id/gaben/"],
-    )
-    api_key: str | None = Field(
-        None,
-        description="The platform's Web API key for this library. Omit it to use the server's "
-        "STEAM_API_KEY. Stored encrypted; never returned.",
+    platform: str = Field(description="The store's code (GET /api/libraries/platforms).")
+    credentials: dict[str, str] = Field(
+        description="The store's add-form fields by name, as GET /api/libraries/platforms lists "
+        "them (e.g. Steam: account and api_key; GOG: code). Checked with the store before "
+        "anything is saved; stored encrypted; never returned.",
+        examples=[{"account": "76561197960287930", "api_key": "…"}, {"code": "…"}],
     )
     display_name: str | None = Field(
-        None, description="A name for the library; defaults to the account's persona name."
+        None, description="A name for the library; defaults to the account's name."
     )
 
 
 class LibraryPatch(Schema):
     display_name: str | None = Field(None, description="A new name.")
-    api_key: str | None = Field(
+    credentials: dict[str, str] | None = Field(
         None,
-        description="A new key (checked against the platform first); an empty string removes "
-        "the library's own key so the server's key is used.",
+        description="Reconnect: the store's add-form fields (a new key, code or token), checked "
+        "with the store first; it must sign in as the same account. For Steam an empty api_key "
+        "removes the library's own key so the server's key is used.",
     )
     sync_enabled: bool | None = Field(None, description="Whether scheduled syncs run.")
     sync_interval_hours: int | None = Field(
@@ -68,6 +66,11 @@ class LibraryPatch(Schema):
 class LibraryOut(Schema):
     id: int
     platform: str = Field(description="Platform code.")
+    kind: str = Field(description="account (synced) or file (imported from an upload).")
+    needs_reconnect: bool = Field(
+        description="The store signed this library out; it waits until its owner reconnects it."
+    )
+    reconnect_reason: str = Field(description="Why it needs reconnecting ('' when it does not).")
     user_identifier: str = Field(description="The account id on the platform (a SteamID64).")
     display_name: str
     avatar_url: str
@@ -86,6 +89,10 @@ class LibraryOut(Schema):
     @staticmethod
     def resolve_platform(obj: Library) -> str:
         return obj.platform.code
+
+    @staticmethod
+    def resolve_kind(obj: Library) -> str:
+        return obj.platform.kind
 
     @staticmethod
     def resolve_api_key(obj: Library) -> str:
@@ -191,8 +198,7 @@ def create_library(request: ApiRequest, payload: LibraryIn):
         library = add_library(
             request.user,
             payload.platform,
-            payload.identifier,
-            api_key=payload.api_key,
+            payload.credentials,
             display_name=payload.display_name,
         )
     except LibraryError as exc:

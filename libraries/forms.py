@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 
-from platforms.models import Platform
+from platforms.contract import FormField, IntegrationSpec, Kind
 
 INTERVAL_CHOICES = [
     (1, "Every hour"),
@@ -21,53 +21,73 @@ INTERVAL_CHOICES = [
 ]
 
 
-class AddLibraryForm(forms.Form):
-    platform = forms.ModelChoiceField(
-        queryset=Platform.objects.filter(api_available=True),
-        to_field_name="code",
-        empty_label=None,
-    )
-    account = forms.CharField(
-        max_length=200,
-        label="Steam account",
-        help_text="Your SteamID64 (17 digits), custom URL name, or profile URL.",
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": "76561197960287930 or steamcommunity.com/id/yourname",
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        ),
-    )
-    api_key = forms.CharField(
-        max_length=64,
-        required=False,
-        label="Steam Web API key",
-        help_text="From steamcommunity.com/dev/apikey. Stored encrypted and never shown again.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    display_name = forms.CharField(
-        max_length=128,
-        required=False,
-        label="Name (optional)",
-        help_text="Defaults to the Steam profile's name.",
-    )
+class StoreForm(forms.Form):
+    """The add form of one store, built from its spec's fields (platforms.contract.FormField):
+    for an account, what the store needs to sign in; for a file source, the file itself."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(
+        self,
+        spec: IntegrationSpec,
+        *args: Any,
+        reconnecting: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if settings.STEAM_API_KEY:
-            self.fields["api_key"].help_text = (
-                "Optional: leave empty to use the server's key (STEAM_API_KEY). "
-                "Stored encrypted and never shown again."
+        self.spec = spec
+        if spec.kind is Kind.FILE:
+            self.fields["file"] = forms.FileField(
+                label=spec.fields[0].label if spec.fields else "File",
+                help_text=spec.fields[0].help_text if spec.fields else "",
+                widget=forms.ClearableFileInput(attrs={"accept": ",".join(spec.accepts)}),
+            )
+        else:
+            for declared in spec.fields:
+                if reconnecting and declared.name == spec.account_field:
+                    continue  # the library's own account
+                widget: forms.Widget = (
+                    forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+                    if declared.secret
+                    else forms.TextInput(
+                        attrs={
+                            "placeholder": declared.placeholder,
+                            "autocomplete": "off",
+                            "spellcheck": "false",
+                        }
+                    )
+                )
+                self.fields[declared.name] = forms.CharField(
+                    label=declared.label,
+                    help_text=self._help(declared),
+                    required=declared.required,
+                    max_length=declared.max_length,
+                    widget=widget,
+                )
+        if not reconnecting:
+            self.fields["display_name"] = forms.CharField(
+                max_length=128,
+                required=False,
+                label="Name (optional)",
+                help_text=f"Defaults to the {spec.name} account's name.",
             )
 
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        if not self.cleaned_data.get("api_key") and not settings.STEAM_API_KEY:
-            self.add_error(
-                "api_key", "Enter your Steam Web API key: this server has no STEAM_API_KEY."
-            )
-        return self.cleaned_data
+    def _help(self, declared: FormField) -> str:
+        # A server-wide value makes a secret optional; say so instead of asking for it.
+        server_value = next(
+            (
+                getattr(settings, setting.name, "")
+                for setting in self.spec.settings
+                if setting.kind == "secret"
+            ),
+            "",
+        )
+        if declared.secret and not declared.required and server_value:
+            return "Optional: leave empty to use the server's own. Stored encrypted, never shown."
+        return declared.help_text
+
+    def store_values(self) -> dict[str, str]:
+        """The cleaned values of the store's own fields (not the name)."""
+        names = {declared.name for declared in self.spec.fields}
+        return {name: value for name, value in self.cleaned_data.items() if name in names}
 
 
 class LibrarySettingsForm(forms.Form):
@@ -75,13 +95,6 @@ class LibrarySettingsForm(forms.Form):
     sync_enabled = forms.BooleanField(required=False, label="Sync automatically")
     sync_interval_hours = forms.TypedChoiceField(
         choices=INTERVAL_CHOICES, coerce=int, label="How often"
-    )
-    api_key = forms.CharField(
-        max_length=64,
-        required=False,
-        label="Replace the API key",
-        help_text="Leave empty to keep the current key.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
     def __init__(self, *args, interval: int | None = None, **kwargs) -> None:

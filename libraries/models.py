@@ -11,7 +11,8 @@ from gamedjinn.fields import EncryptedJSONField
 
 
 class Library(models.Model):
-    """One user's game library on one platform (e.g. Alice's Steam account)."""
+    """One account on a store (Alice's Steam account) or one imported file (her GOG Galaxy
+    database); its entries are releases on any store."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="libraries"
@@ -28,6 +29,12 @@ class Library(models.Model):
     credentials = EncryptedJSONField(
         blank=True, default=dict, help_text="Encrypted at rest; never shown."
     )
+    reconnect_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why the store signed this library out; empty while it is connected.",
+    )
+    reconnect_since = models.DateTimeField(null=True, blank=True)
     sync_enabled = models.BooleanField(default=True)
     sync_interval_hours = models.PositiveIntegerField(default=24)
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -58,6 +65,10 @@ class Library(models.Model):
         return self.last_synced_at + timedelta(hours=self.sync_interval_hours)
 
     @property
+    def needs_reconnect(self) -> bool:
+        return self.reconnect_since is not None
+
+    @property
     def masked_api_key(self) -> str:
         key = (self.credentials or {}).get("api_key", "")
         return f"••••{key[-4:]}" if key else ""
@@ -86,6 +97,7 @@ class SyncRun(models.Model):
         API = "api"
         MCP = "mcp"
         CLI = "cli"
+        UPLOAD = "upload"
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING, Status.RATE_LIMITED)
 
@@ -179,6 +191,9 @@ class LibraryGame(models.Model):
         null=True, blank=True, help_text="Set when the game left the platform's owned list."
     )
     added_at = models.DateTimeField(default=timezone.now)
+    acquired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the store says it was bought or added."
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

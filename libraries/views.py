@@ -3,14 +3,18 @@ schedule, sync now, retry after a rate limit, delete, sync history, and the live
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from gamedjinn.request_types import PageRequest
-from libraries.forms import AddLibraryForm, LibrarySettingsForm
+from libraries.forms import LibrarySettingsForm, StoreForm
 from libraries.models import Library
 from libraries.queries import (
     library_for,
@@ -18,13 +22,18 @@ from libraries.queries import (
     library_states,
     sync_history,
 )
+from libraries.services.imports import import_file
 from libraries.services.libraries import (
     LibraryError,
     add_library,
     delete_library,
+    reconnect_library,
     update_library,
 )
 from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
+from libraries.uploads import SizeLimitedUpload, upload_limit_bytes, upload_refused
+from platforms import registry
+from platforms.contract import IntegrationSpec, Kind
 
 
 def _own_library(request: PageRequest, library_id: int) -> Library:
@@ -48,30 +57,103 @@ def index(request: PageRequest) -> HttpResponse:
     return render(
         request,
         "libraries/index.html",
-        {"libraries": library_states(request.user), "form": AddLibraryForm()},
+        {"libraries": library_states(request.user), "stores": _stores()},
     )
 
 
-@require_http_methods(["GET", "POST"])
+def _stores() -> list[IntegrationSpec]:
+    return list(registry.integrations_by_code().values())
+
+
+def _spec_or_404(code: str) -> IntegrationSpec:
+    spec = registry.integration(code)
+    if spec is None:
+        raise Http404("No such store.")
+    return spec
+
+
+@require_GET
 def add(request: PageRequest) -> HttpResponse:
-    form = AddLibraryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            library = add_library(
-                request.user,
-                data["platform"].code,
-                data["account"],
-                api_key=data["api_key"] or None,
-                display_name=data["display_name"] or None,
+    """Choose a store (or a file to import)."""
+    return render(request, "libraries/add.html", {"stores": _stores()})
+
+
+@csrf_exempt  # checked below, after the upload handlers are set (see Django's upload docs)
+@require_http_methods(["GET", "POST"])
+def add_store(request: PageRequest, platform: str) -> HttpResponse:
+    spec = _spec_or_404(platform)
+    if request.method == "POST" and spec.kind is Kind.FILE:
+        request.upload_handlers.insert(0, SizeLimitedUpload(request, upload_limit_bytes()))
+    return _add_store(request, spec)
+
+
+@csrf_protect
+def _add_store(request: PageRequest, spec: IntegrationSpec) -> HttpResponse:
+    form = StoreForm(spec, request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        too_large = upload_refused(request)
+        if too_large:
+            form.is_valid()
+            form.add_error(None, too_large)
+        elif form.is_valid():
+            try:
+                if spec.kind is Kind.FILE:
+                    library = _import_upload(request, spec, form)
+                else:
+                    library = add_library(
+                        request.user,
+                        spec.code,
+                        form.store_values(),
+                        display_name=form.cleaned_data.get("display_name") or None,
+                    )
+                    request_sync(library, trigger="manual")
+            except LibraryError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, f"Added {library.display_name}. Your games are on their way."
+                )
+                return redirect("libraries:detail", library_id=library.pk)
+    return render(request, "libraries/add_store.html", {"form": form, "spec": spec})
+
+
+def _import_upload(request: PageRequest, spec: IntegrationSpec, form: StoreForm) -> Library:
+    upload = form.cleaned_data["file"]
+    path = getattr(upload, "temporary_file_path", None)
+    if path is None:  # a small file Django kept in memory
+        with tempfile.NamedTemporaryFile(suffix=spec.accepts[0] if spec.accepts else "") as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            library, _, _ = import_file(
+                request.user, spec.code, Path(tmp.name), name=form.cleaned_data["display_name"]
             )
+            return library
+    library, _, _ = import_file(
+        request.user, spec.code, Path(path()), name=form.cleaned_data["display_name"]
+    )
+    return library
+
+
+@require_http_methods(["GET", "POST"])
+def reconnect(request: PageRequest, library_id: int) -> HttpResponse:
+    """Sign a library in again (a new key, code or token); for a file, upload a newer one."""
+    library = _own_library(request, library_id)
+    spec = _spec_or_404(library.platform.code)
+    if spec.kind is Kind.FILE:
+        return redirect("libraries:add_store", platform=spec.code)
+    form = StoreForm(spec, request.POST or None, reconnecting=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reconnect_library(library, form.store_values())
         except LibraryError as exc:
             form.add_error(None, exc.message)
         else:
-            request_sync(library, trigger="manual")
-            messages.success(request, f"Added {library.display_name}. Your games are on their way.")
+            messages.success(request, f"{library.display_name} is connected again.")
             return redirect("libraries:detail", library_id=library.pk)
-    return render(request, "libraries/add.html", {"form": form})
+    return render(
+        request, "libraries/reconnect.html", {"form": form, "spec": spec, "library": library}
+    )
 
 
 @require_GET
@@ -110,7 +192,6 @@ def edit(request: PageRequest, library_id: int) -> HttpResponse:
                 display_name=data["display_name"],
                 sync_enabled=data["sync_enabled"],
                 sync_interval_hours=data["sync_interval_hours"],
-                api_key=data["api_key"] or None,
             )
         except LibraryError as exc:
             form.add_error(None, exc.message)

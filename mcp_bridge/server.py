@@ -63,7 +63,6 @@ from mcp_bridge.models import ApiKey
 from mcp_bridge.orm import orm
 from mcp_bridge.platforms import (
     LibraryOut,
-    PlatformCredentials,
     Platforms,
     library_out,
     supported_platforms,
@@ -232,23 +231,24 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         ctx: Context,
         platform_code: Annotated[PlatformCode, Field(description="The platform, e.g. steam.")],
         credentials: Annotated[
-            PlatformCredentials, Field(description="The account and, optionally, its API key.")
+            dict[str, Annotated[str, Field(max_length=2000)]],
+            Field(
+                description="The store's add-form fields by name, as get_supported_platforms "
+                "lists them in credential_fields (Steam: account and optionally api_key; GOG: "
+                "code). Checked with the store before anything is saved; stored encrypted."
+            ),
         ],
         display_name: Annotated[
             str | None, Field(max_length=128, description="A name for the library.")
         ] = None,
     ) -> LibraryOut:
-        """Add one of your accounts as a library. The account and key are checked against the
-        platform before anything is saved. Then call sync_platform_library with its library_id."""
+        """Add one of your store accounts as a library. The credentials are checked with the
+        store before anything is saved. Then call sync_platform_library with its library_id.
+        File sources (kind "file" in get_supported_platforms) are imported in the web UI or
+        with manage.py importlibrary instead."""
         caller = who(ctx, write=True, tool="add_platform_library")
-        key = credentials.api_key.get_secret_value() if credentials.api_key else None
         library = await run_as(
-            caller,
-            add_library,
-            platform_code,
-            credentials.user_identifier,
-            api_key=key,
-            display_name=display_name,
+            caller, add_library, platform_code, credentials, display_name=display_name
         )
         return await orm(library_out, library)
 
@@ -267,7 +267,8 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
             ),
         ] = True,
     ) -> SyncOut:
-        """Sync a library with its platform: owned games, then store metadata, then achievements.
+        """Sync a library with its store: the owned list, then, where the store offers them, its
+        metadata and achievements.
         Sends a progress notification per phase when the request has a progressToken."""
         caller = who(ctx, write=True, tool="sync_platform_library")
         run = await run_as(caller, start_sync, library_id)

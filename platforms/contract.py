@@ -110,6 +110,8 @@ class IntegrationSpec:
     default_store: str = ""
     accepts: tuple[str, ...] = ()  # file kinds: the upload's accepted extensions
     settings: tuple[SettingSpec, ...] = ()
+    # The form field that names the account (filled in from the library when reconnecting).
+    account_field: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

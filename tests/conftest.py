@@ -59,3 +59,31 @@ def bob_library(bob):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+def forget_rate_limits() -> None:
+    """Empty every rate-limit window and pause, as if the stores' windows had passed."""
+    from django.conf import settings
+
+    from platforms import ratelimit
+
+    with ratelimit._cache_lock:
+        ratelimit._cache.clear()
+    ratelimit._memory_store.__init__()  # type: ignore[misc]
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        keys = list(client.scan_iter(f"{ratelimit.KEY_PREFIX}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limiters():
+    """Each test starts with empty rate-limit windows: a 429 one test provokes pauses the
+    store's limiter, and that pause must not slow or fail the next test."""
+    forget_rate_limits()
+    yield
+    forget_rate_limits()

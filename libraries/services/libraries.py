@@ -1,30 +1,39 @@
-"""Adding, changing and removing libraries, and building the platform client for one.
+"""Adding, changing and removing libraries, and building the store client for one.
 
-Every door (REST, CLI, admin, MCP, demo) goes through these functions, so the rules live here
-once: a library is validated against its platform *before* it is saved, the API key is stored
-encrypted on the library (or left out to use ``STEAM_API_KEY``), and no message ever carries it.
+Every door (REST, CLI, admin, MCP, web, demo) goes through these functions, so the rules live here
+once: a library is checked with its store *before* it is saved (the store's client ``connect``s
+with the values of its add form), the credentials are stored encrypted on the library, and no
+message ever carries them. Nothing here names a store: what a store needs is in its folder's
+spec (platforms.contract), found through platforms.registry.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from types import TracebackType
-from typing import Protocol, Self
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from libraries.models import Library
-from platforms.errors import PlatformError, PlatformUnavailable, PrivateProfile, RateLimited
-from platforms.models import Platform
-from platforms.records import (
-    AchievementDefinition,
-    GameDetails,
-    OwnedGame,
-    PlayerAchievements,
-    PlayerProfile,
+from platforms import registry
+from platforms.contract import (
+    AccountClient,
+    Connection,
+    IntegrationSpec,
+    Kind,
+    MemoryCredentials,
 )
+from platforms.errors import (
+    PlatformError,
+    PlatformUnavailable,
+    PrivateProfile,
+    RateLimited,
+)
+from platforms.models import Platform
 
 logger = logging.getLogger(__name__)
 
@@ -39,73 +48,66 @@ class LibraryError(Exception):
         self.message = message
 
 
-class PlatformClient(Protocol):
-    """What the sync needs from a platform integration (Steam's client is the first)."""
+class LibraryCredentials:
+    """A saved library's encrypted credentials, as its store client reads and refreshes them.
 
-    def resolve_user(self, identifier: str) -> PlayerProfile: ...
-    def get_owned_games(self, external_user_id: str) -> list[OwnedGame]: ...
-    def get_app_details(self, external_id: str) -> GameDetails | None: ...
-    def get_achievement_schema(self, external_id: str) -> list[AchievementDefinition]: ...
-    def get_player_achievements(
-        self, external_user_id: str, external_id: str
-    ) -> PlayerAchievements: ...
-    def close(self) -> None: ...
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
+    ``save`` writes in a transaction of its own and returns only once the row holds the new
+    value, so a client that refreshed a rotating token stores it before it uses it. Clients are
+    never called inside a caller's transaction (the sync phases call them outside theirs).
+    """
 
+    def __init__(self, library: Library) -> None:
+        self._library = library
 
-# api_key (None → the platform's key from settings) → a ready client.
-ClientFactory = Callable[[str | None], PlatformClient]
+    def load(self) -> dict[str, Any]:
+        return dict(self._library.credentials or {})
 
+    def save(self, credentials: Mapping[str, Any]) -> None:
+        values = dict(credentials)
+        with transaction.atomic():
+            Library.objects.filter(pk=self._library.pk).update(credentials=values)
+        self._library.credentials = values
 
-def _steam_client(api_key: str | None) -> PlatformClient:
-    from platforms.integrations.steam.client import SteamClient
-
-    # An empty stored key means "use STEAM_API_KEY"; from_settings falls back only on None.
-    return SteamClient.from_settings(api_key or None)
+    def __repr__(self) -> str:  # never the values
+        return f"<LibraryCredentials of library {self._library.pk}>"
 
 
-# Platform code → client factory. A new store (GOG, …) adds one line here and one folder under
-# platforms/integrations/; nothing in the sync service names a platform.
-PLATFORM_CLIENTS: dict[str, ClientFactory] = {"steam": _steam_client}
+def spec_for(platform_code: str) -> IntegrationSpec:
+    spec = registry.integration(platform_code)
+    if spec is None:
+        raise LibraryError(f"Game Djinn cannot sync {platform_code} libraries.")
+    return spec
 
 
-def platform_client_for(library: Library) -> PlatformClient:
-    """The one place a client is built from a library: its own key, else the settings key."""
-    return _client(library.platform.code, (library.credentials or {}).get("api_key"))
-
-
-def _client(platform_code: str, api_key: str | None) -> PlatformClient:
-    factory = PLATFORM_CLIENTS.get(platform_code)
-    if factory is None:
-        raise LibraryError(f"Game Djinn cannot sync {platform_code} libraries yet.")
-    return factory(api_key)
+def platform_client_for(library: Library) -> AccountClient:
+    """The one place a sync builds a client: the library's store, its stored credentials."""
+    spec = spec_for(library.platform.code)
+    if spec.kind is not Kind.ACCOUNT:
+        raise LibraryError(f"{spec.name} libraries are imported from a file, not synced.")
+    return spec.load_client_factory()(LibraryCredentials(library))
 
 
 def add_library(
     owner: User,
     platform_code: str,
-    identifier: str,
+    values: Mapping[str, str],
     *,
-    api_key: str | None = None,
     display_name: str | None = None,
 ) -> Library:
-    """Validate the account against the platform, then save it as ``owner``'s library.
+    """Connect the account the add form describes, then save it as ``owner``'s library.
 
-    ``identifier`` is whatever the user typed (for Steam: a SteamID64, a custom URL name or a
-    profile URL). Raises LibraryError when the key is rejected, the account does not exist, its
-    game details are private, or the same account is already one of ``owner``'s libraries.
+    ``values`` are the store's form fields (see its spec). Raises LibraryError when the store
+    refuses them (a bad key or code, an unknown or private account, a store that is down), or
+    when the same account is already one of ``owner``'s libraries.
     """
     platform = Platform.objects.filter(code=platform_code).first()
     if platform is None:
         raise LibraryError(f"'{platform_code}' is not a platform Game Djinn knows.")
-    api_key = (api_key or "").strip() or None
-    profile = _validate(platform, identifier, api_key)
+    spec = spec_for(platform_code)
+    if spec.kind is not Kind.ACCOUNT:
+        raise LibraryError(f"{spec.name} libraries are added by uploading a file.")
+    connection = _connect(spec, clean_values(spec, values))
+    profile = connection.profile
 
     existing = Library.objects.filter(
         owner=owner, platform=platform, user_identifier=profile.external_id
@@ -124,7 +126,7 @@ def add_library(
         or profile.external_id,
         avatar_url=_url(profile.avatar_url),
         profile_url=_url(profile.profile_url),
-        credentials={"api_key": api_key} if api_key else {},
+        credentials=dict(connection.credentials),
     )
     try:
         with transaction.atomic():
@@ -142,19 +144,45 @@ def add_library(
     return library
 
 
+def reconnect_library(library: Library, values: Mapping[str, str]) -> Library:
+    """Sign the library in again (a new key, code or token): checked with the store first, and
+    it must be the same account. Clears *needs reconnecting*."""
+    spec = spec_for(library.platform.code)
+    values = dict(values)
+    if spec.account_field and not (values.get(spec.account_field) or "").strip():
+        values[spec.account_field] = library.user_identifier
+    connection = _connect(spec, clean_values(spec, values, reconnecting=True))
+    if connection.profile.external_id != library.user_identifier:
+        raise LibraryError(
+            f"That signs in as a different {spec.name} account; add it as a new library instead."
+        )
+    library.credentials = dict(connection.credentials)
+    library.reconnect_reason = ""
+    library.reconnect_since = None
+    library.save(update_fields=["credentials", "reconnect_reason", "reconnect_since"])
+    logger.info("Reconnected library %s", library.pk)
+    return library
+
+
+def mark_needs_reconnect(library: Library, reason: str) -> None:
+    """Park the library until its owner signs in again; scheduled syncs skip it meanwhile."""
+    Library.objects.filter(pk=library.pk, reconnect_since__isnull=True).update(
+        reconnect_since=timezone.now()
+    )
+    Library.objects.filter(pk=library.pk).update(reconnect_reason=reason[:500])
+    logger.warning("Library %s needs reconnecting: %s", library.pk, reason)
+
+
 def update_library(
     library: Library,
     *,
     display_name: str | None = None,
-    api_key: str | None = None,
     sync_enabled: bool | None = None,
     sync_interval_hours: int | None = None,
+    credentials: Mapping[str, str] | None = None,
 ) -> Library:
-    """Change the fields given (None leaves a field as it is).
-
-    A new ``api_key`` is checked against the platform before it replaces the old one; an empty
-    string removes the library's own key so the server-wide key is used again.
-    """
+    """Change the fields given (None leaves a field as it is). New ``credentials`` (the
+    store's form values) are checked with the store before they replace the old ones."""
     fields: list[str] = []
     if display_name is not None:
         name = display_name.strip()[:128]
@@ -174,16 +202,8 @@ def update_library(
     if sync_enabled is not None:
         library.sync_enabled = sync_enabled
         fields.append("sync_enabled")
-    if api_key is not None:
-        key = api_key.strip() or None
-        _validate(library.platform, library.user_identifier, key)
-        credentials = dict(library.credentials or {})
-        if key:
-            credentials["api_key"] = key
-        else:
-            credentials.pop("api_key", None)
-        library.credentials = credentials
-        fields.append("credentials")
+    if credentials is not None:
+        reconnect_library(library, credentials)
     if fields:
         library.save(update_fields=fields)
     return library
@@ -196,36 +216,63 @@ def delete_library(library: Library) -> None:
     stops (libraries.progress fences every write on the run's row).
     """
     library_id = library.pk
+    stored_file = (library.credentials or {}).get("file", "")
     library.delete()
+    if stored_file:
+        from libraries.services.imports import imports_dir
+
+        transaction.on_commit(lambda: (imports_dir() / Path(stored_file).name).unlink(True))
     logger.info("Deleted library %s", library_id)
 
 
-def _validate(platform: Platform, identifier: str, api_key: str | None) -> PlayerProfile:
-    """Resolve the account and read its owned list once: that proves the key works, the
-    account exists and its game details are visible, which is everything a sync needs."""
+def clean_values(
+    spec: IntegrationSpec, values: Mapping[str, str], *, reconnecting: bool = False
+) -> dict[str, str]:
+    """The form values the spec declares, trimmed and checked for presence and length."""
+    cleaned: dict[str, str] = {}
+    for field in spec.fields:
+        raw = values.get(field.name)
+        value = raw.strip() if isinstance(raw, str) else ""
+        if len(value) > field.max_length:
+            raise LibraryError(
+                f"{field.label} is too long (at most {field.max_length} characters)."
+            )
+        if field.required and not value and not reconnecting:
+            raise LibraryError(f"Enter {field.label[:1].lower()}{field.label[1:]}.")
+        cleaned[field.name] = value
+    unknown = sorted(set(values) - {field.name for field in spec.fields})
+    if unknown:
+        raise LibraryError(
+            f"{spec.name} does not take {', '.join(unknown)}; it takes "
+            f"{', '.join(field.name for field in spec.fields)}."
+        )
+    return cleaned
+
+
+def _connect(spec: IntegrationSpec, values: Mapping[str, str]) -> Connection:
+    """Let the store's client check the values: the key or code works, the account exists and
+    its games are visible, which is everything a sync needs."""
+    name = spec.name
     try:
-        with _client(platform.code, api_key) as client:
-            profile = client.resolve_user(identifier)
-            client.get_owned_games(profile.external_id)
+        with spec.load_client_factory()(MemoryCredentials()) as client:
+            return client.connect(values)
     except PrivateProfile:
         raise LibraryError(
-            f"This {platform.name} profile's game details are private, so Game Djinn cannot "
-            "read its library. Set 'Game details' to Public in the profile's privacy "
-            "settings, then add it again."
+            f"This {name} profile's game details are private, so Game Djinn cannot read its "
+            "library. Set 'Game details' to Public in the profile's privacy settings, then add "
+            "it again."
         ) from None
     except RateLimited as exc:
         raise LibraryError(
-            f"{platform.name} is limiting requests right now; try again after "
-            f"{exc.retry_at:%H:%M} UTC."
+            f"{name} is limiting requests right now; try again after {exc.retry_at:%H:%M} UTC."
         ) from None
     except PlatformUnavailable:
         raise LibraryError(
-            f"{platform.name} is not answering right now; try again in a few minutes."
+            f"{name} is not answering right now; try again in a few minutes."
         ) from None
     except PlatformError as exc:
-        # Platform messages are written for users and never contain the key.
+        # Platform messages are written for users and never contain a credential.
         raise LibraryError(exc.message) from None
-    return profile
 
 
 def _url(value: str) -> str:

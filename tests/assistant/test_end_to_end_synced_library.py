@@ -12,29 +12,24 @@ from channels.testing import WebsocketCommunicator
 from assistant.models import Message
 from games.models import Game
 from libraries.models import LibraryGame, SyncRun
-from libraries.services import libraries as library_services
 from libraries.services.libraries import add_library
 from libraries.services.sync import perform_run, request_sync
 from platforms.integrations.steam.fake_server import FakeSteam, generate_world
 from tests.assistant.conftest import DB, signed_in_socket
 from tests.fakes.ollama import Reply, ToolCall
-from tests.fakes.steam import fast_steam_clients
+from tests.fakes.steam import aim_at_fake_steam
 
 pytestmark = DB
 
 
 @pytest.fixture
-def synced(alice, settings, monkeypatch) -> Iterator[LibraryGame]:
+def synced(alice, settings) -> Iterator[LibraryGame]:
     """Alice's Steam library, added and synced (all three phases) from the fake Steam; returns
-    her most played game. The Steam client gets a private rate limiter, as in tests/libraries."""
+    her most played game."""
     world = generate_world(12, seed=3)
     with FakeSteam(world) as steam:
-        settings.STEAM_API_URL = steam.url
-        settings.STEAM_STORE_URL = steam.url
-        monkeypatch.setitem(
-            library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(steam.url)
-        )
-        library = add_library(alice, "steam", world.vanity, api_key=world.api_key)
+        aim_at_fake_steam(settings, steam.url)
+        library = add_library(alice, "steam", {"account": world.vanity, "api_key": world.api_key})
         run = request_sync(library, trigger=SyncRun.Trigger.MANUAL, enqueue=False)
         perform_run(run.pk)
         run.refresh_from_db()

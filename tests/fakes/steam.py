@@ -1,33 +1,30 @@
-"""The app's Steam client aimed at a fake Steam (platforms.integrations.steam.fake_server)."""
+"""Aiming the app's Steam client at a fake Steam (platforms.integrations.steam.fake_server)
+through settings, so every test builds the client the way production does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
-from django.conf import settings
+# Millisecond retries: failure paths run in milliseconds and one test's back-off never slows
+# the next. Generous limits: only the rate-limit tests want the limiter to say no.
+FAST_HTTP_SETTINGS: dict[str, Any] = {
+    "HTTP_RETRY_ATTEMPTS": 3,
+    "HTTP_RETRY_BASE_SECONDS": 0.001,
+    "HTTP_RETRY_CAP_SECONDS": 0.005,
+    "HTTP_RETRY_BUDGET_SECONDS": 2.0,
+}
 
-from platforms.http import RetryPolicy
-from platforms.integrations.steam.client import SteamClient
-from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 
-FAST_RETRY = RetryPolicy(attempts=3, base=0.001, cap=0.005, budget_seconds=2.0)
-
-
-def fast_steam_clients(url: str) -> Callable[[str | None], SteamClient]:
-    """A factory for libraries.services.libraries.PLATFORM_CLIENTS that builds the client as
-    production does, aimed at the fake Steam at URL, with millisecond retries and a rate limiter
-    of its own: failure paths run in milliseconds and one test's back-off never slows the next."""
-
-    def build(api_key: str | None) -> SteamClient:
-        store = MemoryWindowStore()
-        return SteamClient(
-            api_key=api_key or settings.STEAM_API_KEY,
-            api_url=url,
-            store_url=url,
-            api_limiter=SlidingWindowLimiter("test-api", 10_000, 1, store),
-            store_limiter=SlidingWindowLimiter("test-store", 10_000, 1, store),
-            retry=FAST_RETRY,
-            timeout=5.0,
-        )
-
-    return build
+def aim_at_fake_steam(settings: Any, url: str, *, api_key: str = "") -> None:
+    """Point STEAM_* settings at the fake at URL, with fast retries and generous limits."""
+    values = {
+        **FAST_HTTP_SETTINGS,
+        "STEAM_API_URL": url,
+        "STEAM_STORE_URL": url,
+        "STEAM_API_KEY": api_key,
+        "STEAM_API_RATE_LIMIT": (10_000, 1),
+        "STEAM_STORE_RATE_LIMIT": (10_000, 1),
+        "STEAM_HTTP_TIMEOUT": 5.0,
+    }
+    for name, value in values.items():
+        setattr(settings, name, value)

@@ -1,8 +1,8 @@
 """Fixtures for the sync tests: a real fake-Steam HTTP server and libraries pointed at it.
 
-Nothing of ours is mocked. The one seam is the platform registry: the Steam client is built the
-same way as in production, but with a millisecond retry policy and a private rate limiter, so
-failure paths run in milliseconds and one test's back-off never slows the next.
+Nothing of ours is mocked: the Steam client is built the way production builds it, aimed at the
+fake through settings, with a millisecond retry policy and generous limits, so failure paths run
+in milliseconds; tests/conftest.py gives each test fresh rate limiters.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from django.test import Client
 
 from gamedjinn.celery import app as celery_app
 from libraries.models import Library, SyncRun
-from libraries.services import libraries as library_services
 from libraries.services.sync import perform_run, request_sync
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
 from tests.factories import LibraryFactory
-from tests.fakes.steam import fast_steam_clients
+from tests.fakes.steam import aim_at_fake_steam
 
 
 @pytest.fixture(autouse=True)
@@ -50,18 +49,13 @@ def world() -> SteamWorld:
 @pytest.fixture
 def fake_steam(world: SteamWorld, settings: Any) -> Iterator[FakeSteam]:
     with FakeSteam(world) as fake:
-        settings.STEAM_API_URL = fake.url
-        settings.STEAM_STORE_URL = fake.url
-        settings.STEAM_API_KEY = ""
+        aim_at_fake_steam(settings, fake.url)
         yield fake
 
 
 @pytest.fixture
-def steam(fake_steam: FakeSteam, monkeypatch: pytest.MonkeyPatch) -> FakeSteam:
-    """The fake Steam, with the app's client factory aimed at it (fast retries)."""
-    monkeypatch.setitem(
-        library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(fake_steam.url)
-    )
+def steam(fake_steam: FakeSteam) -> FakeSteam:
+    """The fake Steam, with the app's client aimed at it through settings (fast retries)."""
     return fake_steam
 
 

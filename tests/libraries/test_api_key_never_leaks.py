@@ -23,7 +23,7 @@ def _database_text() -> str:
 
 def test_it_keeps_the_key_out_of_logs_errors_and_the_database(alice, world, steam, caplog):
     caplog.set_level(logging.DEBUG)
-    library = add_library(alice, "steam", "demo", api_key=world.api_key)
+    library = add_library(alice, "steam", {"account": "demo", "api_key": world.api_key})
     good = run_sync_now(library)
     steam.set_rate_limit("store", (3, 3600))
     steam.fail_next(2, 500, "api")  # retried, and logged

@@ -47,7 +47,9 @@ def test_it_lists_only_your_libraries_with_the_key_masked(
 
 def test_it_adds_a_library_after_checking_it(alice_client, world, steam):
     response = alice_client.post(
-        API, {"identifier": "demo", "api_key": world.api_key}, content_type="application/json"
+        API,
+        {"platform": "steam", "credentials": {"account": "demo", "api_key": world.api_key}},
+        content_type="application/json",
     )
 
     assert response.status_code == 201, response.content
@@ -58,7 +60,7 @@ def test_it_adds_a_library_after_checking_it(alice_client, world, steam):
 
     refused = alice_client.post(
         API,
-        {"identifier": PRIVATE_VANITY, "api_key": world.api_key},
+        {"platform": "steam", "credentials": {"account": PRIVATE_VANITY, "api_key": world.api_key}},
         content_type="application/json",
     )
     assert refused.status_code == 400
@@ -148,7 +150,10 @@ def test_a_read_only_key_can_read_but_not_write(client, alice, library, read_key
         ("post", f"{API}{library.pk}/sync"),
     ]:
         response = getattr(client, method)(
-            url, {"identifier": "x"}, content_type="application/json", **read_key
+            url,
+            {"platform": "steam", "credentials": {"account": "x"}},
+            content_type="application/json",
+            **read_key,
         )
         assert response.status_code == 403, (method, url)
     assert client.generic("POST", f"{API}{library.pk}/sync", **write_key).status_code == 202

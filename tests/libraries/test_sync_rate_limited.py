@@ -10,6 +10,7 @@ from games.models import Game
 from libraries.models import SyncRun
 from libraries.services.sync import perform_run, request_sync, retry_now
 from libraries.tasks import sync_library
+from tests.conftest import forget_rate_limits
 
 
 def test_it_parks_on_a_429_and_resumes_from_its_position(
@@ -40,6 +41,7 @@ def test_it_parks_on_a_429_and_resumes_from_its_position(
 
     steam.set_rate_limit("store", None)
     steam.reset_log()
+    forget_rate_limits()  # the task runs at retry_at, when the store's pause is over
     sync_library.apply((run.pk,))
 
     run.refresh_from_db()
@@ -70,6 +72,7 @@ def test_a_parked_run_can_be_retried_at_once(
     run = request_sync(library, trigger=SyncRun.Trigger.MANUAL, enqueue=False)
     perform_run(run.pk)
     steam.set_rate_limit("api", None)
+    forget_rate_limits()  # Steam's window passed: the retry is worth making
 
     with django_capture_on_commit_callbacks(execute=True):
         assert retry_now(library) == run

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from games.models import Game, Release
+from games.models import Game, Release, SourceMetadata
 from libraries.models import SyncRun
 from tests.libraries.conftest import run_sync_now
 
@@ -110,8 +110,8 @@ def test_it_marks_delisted_games_and_keeps_them(library, world):
 def test_it_refetches_only_pending_or_stale_games_unless_forced(library, world, steam, settings):
     run_sync_now(library, phases=["owned", "details"])
     stale = _game(world.player.owned[0]["appid"])
-    Game.objects.filter(pk=stale.pk).update(
-        metadata_updated_at=timezone.now() - timedelta(days=settings.METADATA_STALE_DAYS + 1)
+    SourceMetadata.objects.filter(release__game=stale, source="steam").update(
+        fetched_at=timezone.now() - timedelta(days=settings.METADATA_STALE_DAYS + 1)
     )
     steam.reset_log()
 

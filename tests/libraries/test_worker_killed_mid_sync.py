@@ -25,7 +25,8 @@ from django.conf import settings
 from gamedjinn.celery import app
 from games.models import Achievement, Game, Release, UnlockedAchievement
 from libraries.models import LibraryGame, PlaytimeSnapshot, SyncRun
-from libraries.services.sync import DETAILS_BATCH_SIZE, request_sync
+from libraries.services.phases.details import DETAILS_BATCH_SIZE
+from libraries.services.sync import request_sync
 from libraries.tasks import sync_library
 from platforms.integrations.steam.fake_server import generate_world
 from tests.libraries.conftest import subprocess_env

@@ -11,11 +11,10 @@ import pytest
 from celery.signals import after_task_publish
 
 from libraries.models import Library, SyncRun
-from libraries.services import libraries as library_services
 from libraries.services.sync import request_sync
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
 from tests.factories import LibraryFactory
-from tests.fakes.steam import fast_steam_clients
+from tests.fakes.steam import aim_at_fake_steam
 from tests.mcp.conftest import call, error_text, with_client
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -27,14 +26,10 @@ def steam_world() -> SteamWorld:
 
 
 @pytest.fixture
-def fake_steam(steam_world: SteamWorld, settings: Any, monkeypatch) -> Iterator[FakeSteam]:
-    """The fake Steam, with the app's client factory aimed at it (fast retries, own limiter)."""
+def fake_steam(steam_world: SteamWorld, settings: Any) -> Iterator[FakeSteam]:
+    """The fake Steam, with the app's client aimed at it through settings (fast retries)."""
     with FakeSteam(steam_world) as fake:
-        settings.STEAM_API_URL = settings.STEAM_STORE_URL = fake.url
-        settings.STEAM_API_KEY = ""
-        monkeypatch.setitem(
-            library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(fake.url)
-        )
+        aim_at_fake_steam(settings, fake.url)
         yield fake
 
 
@@ -63,7 +58,7 @@ def test_it_adds_a_library_after_checking_the_account_with_steam(
         "add_platform_library",
         {
             "platform_code": "steam",
-            "credentials": {"user_identifier": steam_world.vanity, "api_key": steam_world.api_key},
+            "credentials": {"account": steam_world.vanity, "api_key": steam_world.api_key},
             "display_name": "Main account",
         },
     )
@@ -88,7 +83,7 @@ def test_it_refuses_a_key_steam_rejects_without_repeating_it(alice_server, steam
             "add_platform_library",
             {
                 "platform_code": "steam",
-                "credentials": {"user_identifier": steam_world.steamid, "api_key": wrong},
+                "credentials": {"account": steam_world.steamid, "api_key": wrong},
             },
         )
     )

@@ -19,10 +19,9 @@ from django.utils import timezone
 from gamedjinn.models import profile_for
 from games.models import Genre
 from libraries.models import Library, LibraryGame
-from libraries.services import libraries as library_services
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
 from tests.factories import GameFactory, LibraryFactory, LibraryGameFactory, ReleaseFactory
-from tests.fakes.steam import fast_steam_clients
+from tests.fakes.steam import aim_at_fake_steam
 
 GAME_FIELDS = {
     "esrb_rating",
@@ -95,15 +94,10 @@ def world() -> SteamWorld:
 
 
 @pytest.fixture
-def steam(world: SteamWorld, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSteam]:
+def steam(world: SteamWorld, settings: Any) -> Iterator[FakeSteam]:
     """A real fake-Steam HTTP server, with the app's Steam client aimed at it (fast retries)."""
     with FakeSteam(world) as fake:
-        settings.STEAM_API_URL = fake.url
-        settings.STEAM_STORE_URL = fake.url
-        settings.STEAM_API_KEY = ""
-        monkeypatch.setitem(
-            library_services.PLATFORM_CLIENTS, "steam", fast_steam_clients(fake.url)
-        )
+        aim_at_fake_steam(settings, fake.url)
         yield fake
 
 

@@ -1,4 +1,4 @@
-"""manage.py addlibrary steam <steamid64|vanity|profile-url> [--api-key KEY] [--name NAME] [--owner USER]"""
+"""manage.py addlibrary <platform> [ACCOUNT] [--set FIELD=VALUE ...] [--api-key KEY] [--name NAME] [--owner USER]"""
 
 from __future__ import annotations
 
@@ -7,37 +7,56 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from libraries.services.libraries import PLATFORM_CLIENTS, LibraryError, add_library
+from libraries.services.libraries import LibraryError, add_library
+from platforms import registry
 
 
 class Command(BaseCommand):
     help = (
-        "Add a library after checking the account against the platform (key, account, privacy). "
-        "Prints the new library's id on stdout."
+        "Add a store account as a library after checking it with the store. Each store takes the "
+        "fields of its add form (see --help-fields). Prints the new library's id on stdout."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("platform", choices=sorted(PLATFORM_CLIENTS), help="e.g. steam")
+        codes = [spec.code for spec in registry.account_integrations()]
+        parser.add_argument("platform", choices=codes, help=f"One of {', '.join(codes)}.")
         parser.add_argument(
-            "identifier", help="A SteamID64, a Steam custom URL name, or a profile URL."
+            "account",
+            nargs="?",
+            default="",
+            help="The account, for stores that name one (Steam: a SteamID64, custom URL name or "
+            "profile URL).",
         )
         parser.add_argument(
-            "--api-key",
-            help="The library's own Web API key (stored encrypted). Default: STEAM_API_KEY.",
+            "--set",
+            dest="fields",
+            action="append",
+            default=[],
+            metavar="FIELD=VALUE",
+            help="One of the store's add-form fields, e.g. --set code=… for GOG.",
         )
-        parser.add_argument("--name", help="A name for the library (default: the persona name).")
+        parser.add_argument("--api-key", help="Shorthand for --set api_key=KEY (stored encrypted).")
+        parser.add_argument("--name", help="A name for the library (default: the account's).")
         parser.add_argument("--owner", help="Username of the owner (default: the first admin).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        spec = registry.integration(options["platform"])
+        assert spec is not None  # argparse's choices
+        values: dict[str, str] = {}
+        for item in options["fields"]:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise CommandError(f"--set takes FIELD=VALUE, not {item!r}.")
+            values[name.strip()] = value
+        if options["account"]:
+            if not spec.account_field:
+                raise CommandError(f"{spec.name} takes no account argument; use --set.")
+            values[spec.account_field] = options["account"]
+        if options["api_key"]:
+            values["api_key"] = options["api_key"]
         owner = _owner(options["owner"])
         try:
-            library = add_library(
-                owner,
-                options["platform"],
-                options["identifier"],
-                api_key=options["api_key"],
-                display_name=options["name"],
-            )
+            library = add_library(owner, spec.code, values, display_name=options["name"])
         except LibraryError as exc:
             raise CommandError(exc.message) from None
         self.stderr.write(

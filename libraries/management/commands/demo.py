@@ -80,7 +80,10 @@ class Command(BaseCommand):
         if library is None:
             try:
                 library = add_library(
-                    admin, "steam", world.vanity, api_key=world.api_key, display_name="Demo library"
+                    admin,
+                    "steam",
+                    {"account": world.vanity, "api_key": world.api_key},
+                    display_name="Demo library",
                 )
             except LibraryError as exc:
                 raise CommandError(f"Could not add the demo library: {exc.message}") from None

@@ -60,6 +60,7 @@ SPEC = IntegrationSpec(
     ),
     client="platforms.integrations.steam.client:build_client",
     fake="platforms.integrations.steam.fake_server:FakeSteam",
+    account_field="account",
     sort_order=10,
     store_url="https://store.steampowered.com/app/{id}/",
     settings=(

@@ -136,7 +136,7 @@ class SteamClient:
             self._api_key = own_key
         if not self._api_key:
             raise InvalidCredentials(
-                "Enter your Steam Web API key: this server has no STEAM_API_KEY."
+                "No Steam Web API key: enter yours, since this server has no STEAM_API_KEY."
             )
         profile = self.resolve_user(values.get("account") or "")
         self.get_owned_games(profile.external_id)

@@ -1,0 +1,172 @@
+"""Libraries imported from a file (a GOG Galaxy database, a launcher's library files).
+
+A file source is a library like an account: importing creates (or, for the same account's newer
+file, updates) the library and requests a sync run, and the run's owned phase reads the stored
+copy through the source's reader, so progress, history, removed-entry flags and every door work
+as they do for accounts. The uploaded file is copied under DATA_DIR/imports (owner-only), read
+before anything is written — a file that is not what the source reads gets one sentence and
+leaves nothing behind — and the copy of the previous import is removed once the new one is in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from libraries.models import Library, SyncRun
+from libraries.services.libraries import LibraryError, platform_client_for, spec_for
+from platforms.contract import ImportedFile, IntegrationSpec, Kind
+from platforms.errors import UnreadableFile
+from platforms.models import Platform
+from platforms.records import OwnedGame
+
+logger = logging.getLogger(__name__)
+
+
+def imports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def client_for_run(library: Library, spec: IntegrationSpec) -> Any:
+    """What a run reads its library from: the store's client, or the stored file's reader."""
+    if spec.kind is Kind.ACCOUNT:
+        return platform_client_for(library)
+    return StoredFile(spec, library)
+
+
+class StoredFile:
+    """A file library's last upload, read the way a store client is asked for its owned list."""
+
+    def __init__(self, spec: IntegrationSpec, library: Library) -> None:
+        self._spec = spec
+        self._library = library
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+    def get_owned_games(self, account_id: str) -> list[OwnedGame]:
+        name = (self._library.credentials or {}).get("file", "")
+        path = imports_dir() / Path(name).name if name else None
+        if path is None or not path.is_file():
+            raise UnreadableFile(
+                f"The uploaded {self._spec.name} file is gone from the server; upload it again."
+            )
+        imported = read_file(self._spec, path)
+        if imported.account_id != account_id:
+            raise UnreadableFile(
+                f"The stored {self._spec.name} file belongs to another account; upload it again."
+            )
+        return imported.owned
+
+
+def read_file(spec: IntegrationSpec, path: Path) -> ImportedFile:
+    reader: Callable[[Path], ImportedFile] = spec.load_client_factory()
+    return reader(path)
+
+
+def file_spec(source_code: str) -> IntegrationSpec:
+    spec = spec_for(source_code)
+    if spec.kind is not Kind.FILE:
+        raise LibraryError(f"{spec.name} libraries are added by signing in, not from a file.")
+    return spec
+
+
+def import_file(
+    owner: User,
+    source_code: str,
+    path: Path,
+    *,
+    name: str | None = None,
+    trigger: str = SyncRun.Trigger.UPLOAD,
+    enqueue: bool = True,
+) -> tuple[Library, SyncRun, ImportedFile]:
+    """Check and keep a copy of the file at ``path``, make or update ``owner``'s library for its
+    account, and request the run that imports it. Raises LibraryError with one sentence (and
+    keeps nothing) when the file is not what the source reads."""
+    from libraries.services.sync import request_sync
+
+    spec = file_spec(source_code)
+    suffix = spec.accepts[0] if spec.accepts else ""
+    stored = imports_dir() / f"{spec.code}-{uuid.uuid4().hex}{suffix}"
+    try:
+        _copy_private(path, stored)
+        imported = read_file(spec, stored)
+    except UnreadableFile as exc:
+        stored.unlink(missing_ok=True)
+        raise LibraryError(exc.message) from None
+    except OSError as exc:
+        stored.unlink(missing_ok=True)
+        raise LibraryError(f"The file could not be read ({exc.strerror or 'I/O error'}).") from None
+
+    platform = Platform.objects.get(code=spec.code)
+    previous = ""
+    try:
+        with transaction.atomic():
+            library = (
+                Library.objects.select_for_update()
+                .filter(owner=owner, platform=platform, user_identifier=imported.account_id)
+                .first()
+            )
+            if library is None:
+                library = Library.objects.create(
+                    owner=owner,
+                    platform=platform,
+                    user_identifier=imported.account_id,
+                    display_name=(name or "").strip()[:128] or imported.display_name[:128],
+                    credentials={"file": stored.name},
+                    # A file does not change by itself: it is refreshed by uploading it again.
+                    sync_enabled=False,
+                )
+            else:
+                previous = (library.credentials or {}).get("file", "")
+                library.credentials = {"file": stored.name}
+                fields = ["credentials"]
+                if name and name.strip():
+                    library.display_name = name.strip()[:128]
+                    fields.append("display_name")
+                library.save(update_fields=fields)
+            # A newer upload replaces a run still reading the previous one.
+            run = request_sync(library, trigger=trigger, force=True, enqueue=enqueue)
+            if previous and previous != stored.name:
+                transaction.on_commit(lambda: (imports_dir() / Path(previous).name).unlink(True))
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    logger.info(
+        "Imported a %s file as library %s for user %s (%d entries, %d left out)",
+        spec.code,
+        library.pk,
+        owner.pk,
+        len(imported.owned),
+        len(imported.skipped),
+    )
+    return library, run, imported
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, length=1024 * 1024)

@@ -1,0 +1,198 @@
+"""Phase 3: achievements — the schema, global percentages and the player's unlocks for releases
+with stats that are new or were played since the last successful achievements pass (all of them
+with ``force``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from games.models import Achievement, UnlockedAchievement
+from games.services.catalogue import BULK_BATCH_SIZE, clean_url
+from libraries.models import LibraryGame, SyncRun
+from libraries.services.phases import Job, is_item_error, start_resumable_phase
+from platforms.errors import PlatformError
+from platforms.records import AchievementDefinition, PlayerAchievements
+
+logger = logging.getLogger(__name__)
+Phase = SyncRun.Phase
+Status = SyncRun.Status
+
+ACHIEVEMENTS_BATCH_SIZE = 5  # each game costs two or three Web API requests
+
+
+def _achievements_queryset(job: Job) -> QuerySet[LibraryGame]:
+    entries = LibraryGame.objects.filter(
+        library=job.library,
+        removed_at__isnull=True,
+        release__has_stats=True,
+        release__platform__code=job.spec.release_store,
+    )
+    previous = None if job.run.force else _last_achievements_pass(job)
+    if previous is not None:
+        # Unlocks only change when a game is played, so a game is read again only if it was
+        # played after the last pass began; entries that pass did not see are read too.
+        started, finished = previous
+        entries = entries.filter(Q(last_played_at__gte=started) | Q(added_at__gt=finished))
+    return entries.order_by("release_id")
+
+
+def _last_achievements_pass(job: Job) -> tuple[datetime, datetime] | None:
+    """Start and end of the last successful run that read achievements, if any."""
+    previous = (
+        SyncRun.objects.filter(library=job.library, status=Status.SUCCEEDED)
+        .exclude(pk=job.run.pk)
+        .values_list("started_at", "finished_at", "phases")[:20]
+    )
+    for started_at, finished_at, phases in previous:
+        if Phase.ACHIEVEMENTS in (phases or ()) and started_at and finished_at:
+            return started_at, finished_at
+    return None
+
+
+@dataclass
+class _AchievementResult:
+    release_id: int
+    definitions: list[AchievementDefinition] | None  # None: the stored schema is still good
+    player: PlayerAchievements
+
+
+def phase_achievements(job: Job) -> None:
+    entries = _achievements_queryset(job)
+    cursor, done = start_resumable_phase(job, Phase.ACHIEVEMENTS, entries, "release_id")
+    has_schema = Exists(Achievement.objects.filter(release_id=OuterRef("release_id")))
+    while batch := list(
+        entries.filter(release_id__gt=cursor)
+        .annotate(has_schema=has_schema)
+        .values_list("release_id", "release__external_id", "has_schema")[:ACHIEVEMENTS_BATCH_SIZE]
+    ):
+        job.check_deadline()
+        results: list[_AchievementResult] = []
+        hidden = False
+        try:
+            for release_id, external_id, stored in batch:
+                result = _fetch_achievements(job, release_id, external_id, stored)
+                if result is not None and result.player.status == "private":
+                    hidden = True
+                    break
+                results.append(
+                    result
+                    or _AchievementResult(release_id, None, PlayerAchievements("no_stats", []))
+                )
+                job.progress.tick(done + len(results))
+        finally:
+            if results:
+                with transaction.atomic():
+                    _store_achievements(job, results)
+                    cursor, done = results[-1].release_id, done + len(results)
+                    job.progress.checkpoint(done=done, position=job.position(after=cursor))
+        if hidden:
+            # A profile-wide setting: every further request would say the same. A state to
+            # show on a successful run, not an error.
+            job.progress.checkpoint(
+                done=job.run.total,
+                error_code="achievements_private",
+                error_message=f"{job.spec.name} keeps this profile's achievements private, so "
+                "they were not read. Make the profile's game details public in "
+                f"{job.spec.name}'s privacy settings to see them.",
+            )
+            return
+
+
+def _fetch_achievements(
+    job: Job, release_id: int, external_id: str, has_schema: bool
+) -> _AchievementResult | None:
+    try:
+        definitions = None
+        if job.run.force or not has_schema:
+            definitions = job.client.get_achievement_schema(external_id)
+        player = job.client.get_player_achievements(job.library.user_identifier, external_id)
+        if definitions is None and player.status == "ok":
+            known = set(
+                Achievement.objects.filter(release_id=release_id).values_list("api_name", flat=True)
+            )
+            if any(a.api_name not in known for a in player.achievements):
+                definitions = job.client.get_achievement_schema(external_id)  # the game grew
+        return _AchievementResult(release_id, definitions, player)
+    except PlatformError as exc:
+        if not is_item_error(exc):
+            raise
+        logger.warning("Achievements of app %s skipped: %s", external_id, exc.message)
+        job.run.errors += 1
+        return None
+
+
+def _store_achievements(job: Job, results: Sequence[_AchievementResult]) -> None:
+    definitions = [
+        Achievement(
+            release_id=result.release_id,
+            api_name=definition.api_name[:200],
+            display_name=definition.display_name.strip()[:300] or definition.api_name[:300],
+            description=definition.description,
+            hidden=definition.hidden,
+            icon_url=clean_url(definition.icon_url),
+            icon_gray_url=clean_url(definition.icon_gray_url),
+            global_percent=definition.global_percent,
+        )
+        for result in results
+        if result.definitions
+        for definition in result.definitions
+    ]
+    if definitions:
+        Achievement.objects.bulk_create(
+            definitions,
+            update_conflicts=True,
+            unique_fields=["release", "api_name"],
+            update_fields=[
+                "display_name",
+                "description",
+                "hidden",
+                "icon_url",
+                "icon_gray_url",
+                "global_percent",
+            ],
+            batch_size=BULK_BATCH_SIZE,
+        )
+    readable = [result for result in results if result.player.status == "ok"]
+    release_ids = [result.release_id for result in readable]
+    ids = {
+        (release_id, api_name): achievement_id
+        for achievement_id, release_id, api_name in Achievement.objects.filter(
+            release_id__in=release_ids
+        ).values_list("id", "release_id", "api_name")
+    }
+    wanted = {
+        ids[key]: unlock.unlocked_at
+        for result in readable
+        for unlock in result.player.achievements
+        if unlock.unlocked and (key := (result.release_id, unlock.api_name[:200])) in ids
+    }
+    existing = dict(
+        UnlockedAchievement.objects.filter(
+            library=job.library, achievement__release_id__in=release_ids
+        ).values_list("achievement_id", "unlocked_at")
+    )
+    changed = [
+        UnlockedAchievement(library=job.library, achievement_id=achievement_id, unlocked_at=when)
+        for achievement_id, when in wanted.items()
+        if achievement_id not in existing or existing[achievement_id] != when
+    ]
+    if changed:
+        UnlockedAchievement.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["library", "achievement"],
+            update_fields=["unlocked_at"],
+            batch_size=BULK_BATCH_SIZE,
+        )
+    relocked = [achievement_id for achievement_id in existing if achievement_id not in wanted]
+    if relocked:
+        UnlockedAchievement.objects.filter(
+            library=job.library, achievement_id__in=relocked
+        ).delete()
+    job.run.achievements_synced += len(readable)

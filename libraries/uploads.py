@@ -1,0 +1,40 @@
+"""A size limit enforced while an upload streams in, not after it was all received.
+
+Django writes uploads over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file chunk by chunk; this
+handler sits first in the chain, counts the bytes, and stops the upload as soon as it is over
+the limit, so a 10 GB mistake costs the server IMPORT_MAX_MB, not 10 GB of disk.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
+
+
+def upload_limit_bytes() -> int:
+    return int(settings.IMPORT_MAX_MB) * 1024 * 1024
+
+
+class SizeLimitedUpload(FileUploadHandler):
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def upload_refused(request: HttpRequest) -> str:
+    """The sentence to show when the upload was stopped for its size, else ''."""
+    if getattr(request, "upload_too_large", False):
+        return f"The file is larger than this server accepts ({settings.IMPORT_MAX_MB} MB)."
+    return ""
