@@ -70,6 +70,21 @@ def check_ollama() -> str:
     return f"ok (Ollama {status.version} at {status.url}{advice})"
 
 
+def check_libraries() -> str:
+    """Libraries a store signed out: the server is fine, but their owners must reconnect them."""
+    from libraries.models import Library
+
+    waiting = list(
+        Library.objects.filter(reconnect_since__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:20]
+    )
+    if waiting:
+        ids = ", ".join(f"#{pk}" for pk in waiting)
+        raise RuntimeError(f"{len(waiting)} library(ies) need reconnecting: {ids}")
+    return "ok (every library is connected)"
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "database": check_database,
     "cache": check_cache,
@@ -77,10 +92,12 @@ CHECKS: dict[str, Callable[[], str]] = {
     "worker": check_worker,
     "migrations": check_migrations,
     "ollama": check_ollama,
+    "libraries": check_libraries,
 }
 # Reported, but never a reason for 503: without Ollama only the assistant is unavailable, and an
 # orchestrator must not restart a working web app because the LLM server is down.
-OPTIONAL_CHECKS = frozenset({"ollama"})
+# The same for libraries that need reconnecting: only their owners can fix that.
+OPTIONAL_CHECKS = frozenset({"ollama", "libraries"})
 
 
 def run_checks() -> tuple[bool, dict[str, dict[str, str]]]:

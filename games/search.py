@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -66,3 +66,43 @@ def refresh_search_index() -> None:
             cursor.execute(statement)
     except DatabaseError as exc:  # e.g. a database user who does not own the index
         logger.warning("Could not refresh the title search index: %s", exc)
+
+
+_SQLITE_TRIGGERS = {
+    "games_game_fts_insert": """CREATE TRIGGER games_game_fts_insert AFTER INSERT ON games_game
+        BEGIN INSERT INTO games_game_fts(rowid, title) VALUES (new.id, new.title); END""",
+    "games_game_fts_delete": """CREATE TRIGGER games_game_fts_delete AFTER DELETE ON games_game
+        BEGIN INSERT INTO games_game_fts(games_game_fts, rowid, title)
+              VALUES ('delete', old.id, old.title); END""",
+    "games_game_fts_update": """CREATE TRIGGER games_game_fts_update AFTER UPDATE OF title
+        ON games_game BEGIN
+          INSERT INTO games_game_fts(games_game_fts, rowid, title)
+            VALUES ('delete', old.id, old.title);
+          INSERT INTO games_game_fts(rowid, title) VALUES (new.id, new.title);
+        END""",
+}
+
+
+def ensure_title_index_triggers(using: str = "default", **_: object) -> None:
+    """Put back the SQLite title index's triggers when a migration dropped them.
+
+    Django's SQLite schema editor adds most columns by rebuilding the table, which drops the
+    triggers migration games.0003 created; new titles would then never reach the index. Runs
+    after every migrate and rebuilds the index when a trigger had to be restored.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'games_game_fts'"
+        )
+        if cursor.fetchone() is None:
+            return  # migrations have not reached the index yet
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in _SQLITE_TRIGGERS if name not in present]
+        for name in missing:
+            cursor.execute(_SQLITE_TRIGGERS[name])
+        if missing:
+            cursor.execute("INSERT INTO games_game_fts(games_game_fts) VALUES ('rebuild')")

@@ -12,12 +12,14 @@ from typing import Literal
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from gamedjinn.request_types import ApiRequest
 from libraries.models import Library, SyncRun
 from libraries.progress import SyncCounts, counts_of
+from libraries.services.imports import import_uploaded_file
 from libraries.services.libraries import (
     MAX_SYNC_INTERVAL_HOURS,
     LibraryError,
@@ -26,6 +28,7 @@ from libraries.services.libraries import (
     update_library,
 )
 from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
+from libraries.uploads import upload_limit_bytes, upload_refused_sentence
 
 router = Router(tags=["libraries"])
 
@@ -204,6 +207,46 @@ def create_library(request: ApiRequest, payload: LibraryIn):
     except LibraryError as exc:
         return Status(400, {"detail": exc.message})
     return Status(201, get_object_or_404(_libraries(request), pk=library.pk))
+
+
+class ImportOut(Schema):
+    library: LibraryOut
+    run: SyncRunOut = Field(description="The run importing the file; follow it at /runs/{id}.")
+    left_out: list[str] = Field(
+        description="Entries the file lists that were deliberately not imported, with the "
+        "reason (e.g. subscription titles, which are not owned)."
+    )
+
+
+@router.post(
+    "/import",
+    response={202: ImportOut, 400: Problem, 413: Problem},
+    summary="Import a library file",
+)
+def import_library(
+    request: ApiRequest,
+    source: Form[str],
+    file: File[UploadedFile],
+    name: Form[str | None] = None,
+):
+    """Upload a library file (source: a file source's code, e.g. galaxy for a GOG Galaxy
+    database). The whole file is read before anything is saved; a newer file of the same
+    account updates its library in place. The import itself runs as a sync run."""
+    _require_write(request)
+    if file.size is not None and file.size > upload_limit_bytes():
+        return Status(413, {"detail": upload_refused_sentence()})
+    try:
+        library, run, imported = import_uploaded_file(request.user, source, file, name=name)
+    except LibraryError as exc:
+        return Status(400, {"detail": exc.message})
+    return Status(
+        202,
+        {
+            "library": get_object_or_404(_libraries(request), pk=library.pk),
+            "run": run,
+            "left_out": [f"{what}: {why}" for what, why in imported.skipped],
+        },
+    )
 
 
 @router.get("/{id:library_id}", response=LibraryOut, summary="Get a library")

@@ -33,8 +33,12 @@ class SizeLimitedUpload(FileUploadHandler):
         return None
 
 
+def upload_refused_sentence() -> str:
+    return (
+        f"The file is larger than this server accepts ({settings.IMPORT_MAX_MB} MB, IMPORT_MAX_MB)."
+    )
+
+
 def upload_refused(request: HttpRequest) -> str:
     """The sentence to show when the upload was stopped for its size, else ''."""
-    if getattr(request, "upload_too_large", False):
-        return f"The file is larger than this server accepts ({settings.IMPORT_MAX_MB} MB)."
-    return ""
+    return upload_refused_sentence() if getattr(request, "upload_too_large", False) else ""

@@ -3,9 +3,6 @@ schedule, sync now, retry after a rate limit, delete, sync history, and the live
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +19,7 @@ from libraries.queries import (
     library_states,
     sync_history,
 )
-from libraries.services.imports import import_file
+from libraries.services.imports import import_uploaded_file
 from libraries.services.libraries import (
     LibraryError,
     add_library,
@@ -118,19 +115,8 @@ def _add_store(request: PageRequest, spec: IntegrationSpec) -> HttpResponse:
 
 
 def _import_upload(request: PageRequest, spec: IntegrationSpec, form: StoreForm) -> Library:
-    upload = form.cleaned_data["file"]
-    path = getattr(upload, "temporary_file_path", None)
-    if path is None:  # a small file Django kept in memory
-        with tempfile.NamedTemporaryFile(suffix=spec.accepts[0] if spec.accepts else "") as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            library, _, _ = import_file(
-                request.user, spec.code, Path(tmp.name), name=form.cleaned_data["display_name"]
-            )
-            return library
-    library, _, _ = import_file(
-        request.user, spec.code, Path(path()), name=form.cleaned_data["display_name"]
+    library, _, _ = import_uploaded_file(
+        request.user, spec.code, form.cleaned_data["file"], name=form.cleaned_data["display_name"]
     )
     return library
 

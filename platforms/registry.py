@@ -18,9 +18,14 @@ from functools import cache
 from platforms import integrations
 from platforms.contract import IntegrationSpec, Kind, StoreSpec
 
-# Stores that releases can belong to (a GOG Galaxy database lists them) but that Game Djinn
-# cannot sync on their own. "manual" holds games no store reports.
-STORES_WITHOUT_INTEGRATION: tuple[StoreSpec, ...] = (
+# Every store releases can belong to. A store with an integration folder is described by its
+# spec instead; the others only receive releases through another source (a GOG Galaxy database
+# lists them). "manual" holds games no store reports.
+KNOWN_STORES: tuple[StoreSpec, ...] = (
+    StoreSpec("gog", "GOG", 20),
+    StoreSpec("epic", "Epic Games Store", 30),
+    StoreSpec("xbox", "Xbox", 40),
+    StoreSpec("playstation", "PlayStation", 50),
     StoreSpec("ubisoft", "Ubisoft Connect", 60),
     StoreSpec("ea", "EA app", 61),
     StoreSpec("battlenet", "Battle.net", 62),
@@ -52,9 +57,13 @@ def integration(code: str) -> IntegrationSpec | None:
     return integrations_by_code().get(code)
 
 
+def stores_without_integration() -> list[StoreSpec]:
+    return [store for store in KNOWN_STORES if store.code not in integrations_by_code()]
+
+
 def all_codes() -> tuple[str, ...]:
     """Every code a Platform row can have: integrations first, then the other stores."""
-    return (*integrations_by_code(), *(store.code for store in STORES_WITHOUT_INTEGRATION))
+    return (*integrations_by_code(), *(store.code for store in stores_without_integration()))
 
 
 def account_integrations() -> list[IntegrationSpec]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from platforms.registry import STORES_WITHOUT_INTEGRATION, integrations_by_code
+from platforms.registry import integrations_by_code, stores_without_integration
 
 
 def sync_platform_rows(using: str = "default", **_: Any) -> None:
@@ -24,7 +24,7 @@ def sync_platform_rows(using: str = "default", **_: Any) -> None:
             "capabilities": sorted(capability.value for capability in spec.capabilities),
             "sort_order": spec.sort_order,
         }
-    for store in STORES_WITHOUT_INTEGRATION:
+    for store in stores_without_integration():
         wanted[store.code] = {
             "name": store.name,
             "kind": Platform.Kind.STORE,

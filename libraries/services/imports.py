@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from libraries.models import Library, SyncRun
@@ -164,6 +166,21 @@ def import_file(
         len(imported.skipped),
     )
     return library, run, imported
+
+
+def import_uploaded_file(
+    owner: User, source_code: str, upload: UploadedFile, *, name: str | None = None
+) -> tuple[Library, SyncRun, ImportedFile]:
+    """import_file for an upload: from Django's temporary file, or a small one kept in memory."""
+    spec = file_spec(source_code)
+    temporary = getattr(upload, "temporary_file_path", None)
+    if temporary is not None:
+        return import_file(owner, spec.code, Path(temporary()), name=name)
+    with tempfile.NamedTemporaryFile(suffix=spec.accepts[0] if spec.accepts else "") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        return import_file(owner, spec.code, Path(copy.name), name=name)
 
 
 def _copy_private(source: Path, target: Path) -> None:
