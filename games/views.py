@@ -6,6 +6,8 @@ content-rating cap) or a service, and render. htmx requests get the fragment the
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -39,6 +41,7 @@ from games.queries import (
     recently_played,
 )
 from games.ratings import ESRB_CHOICES
+from games.schemas import ExportFormat
 from games.services import NotFound, ServiceError
 from games.services.analytics import analyze_gaming_patterns
 from games.services.export import MEDIA_TYPES, export_library
@@ -138,7 +141,9 @@ def library_export(request: PageRequest) -> HttpResponse:
     same export service as REST and MCP, so the same columns, cap and CSV defusing."""
     form = LibraryFilterForm(request.GET)
     try:
-        result = export_library(request.user, form.filters(), request.GET.get("format", "csv"))
+        # The service checks the format itself and words the refusal.
+        export_format = cast(ExportFormat, request.GET.get("format", "csv"))
+        result = export_library(request.user, form.filters(), export_format)
     except (ServiceError, InvalidFilter) as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     response = HttpResponse(result.content, content_type=f"{result.media_type}; charset=utf-8")
