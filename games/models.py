@@ -137,8 +137,12 @@ class Release(models.Model):
 
     @property
     def store_url(self) -> str:
-        if self.platform.code == "steam":
-            return f"https://store.steampowered.com/app/{self.external_id}/"
+        return self.store_url_for(self.platform.code, self.external_id)
+
+    @staticmethod
+    def store_url_for(platform_code: str, external_id: str) -> str:
+        if platform_code == "steam":
+            return f"https://store.steampowered.com/app/{external_id}/"
         return ""
 
 
