@@ -142,9 +142,13 @@ class Release(models.Model):
 
     @property
     def store_url(self) -> str:
+        return self.store_url_for(self.platform.code, self.external_id)
+
+    @staticmethod
+    def store_url_for(platform_code: str, external_id: str) -> str:
         from platforms.registry import store_url
 
-        return store_url(self.platform.code, self.external_id)
+        return store_url(platform_code, external_id)
 
 
 class SourceMetadata(models.Model):

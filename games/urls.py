@@ -6,6 +6,7 @@ app_name = "games"
 urlpatterns = [
     path("", views.home, name="home"),
     path("library/", views.library, name="library"),
+    path("library/export/", views.library_export, name="library_export"),
     path("library/genres/", views.genre_options, name="genre_options"),
     path("search/suggest/", views.suggest, name="suggest"),
     path("games/<id:game_id>/", views.game, name="game"),

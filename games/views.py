@@ -6,8 +6,10 @@ content-rating cap) or a service, and render. htmx requests get the fragment the
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -39,8 +41,10 @@ from games.queries import (
     recently_played,
 )
 from games.ratings import ESRB_CHOICES
-from games.services import NotFound
+from games.schemas import ExportFormat
+from games.services import NotFound, ServiceError
 from games.services.analytics import analyze_gaming_patterns
+from games.services.export import MEDIA_TYPES, export_library
 from games.services.ownership import update_ownership
 from libraries.models import LibraryGame
 from libraries.queries import libraries_of, library_states
@@ -97,7 +101,14 @@ def library(request: PageRequest) -> HttpResponse:
     except InvalidFilter as exc:
         form.add_error(None, str(exc))
         page, cursor = _cards(request.user, LibraryFilters()), ""
-    context = {"form": form, "page": page, "view": form.layout, "cursor": cursor}
+    context = {
+        "form": form,
+        "page": page,
+        "view": form.layout,
+        "cursor": cursor,
+        "export_query": _filter_query(request),
+        "export_formats": MEDIA_TYPES,
+    }
     if _fragment_requested(request):
         template = "games/_entries.html" if cursor else "games/_results.html"
         return render(request, template, context)
@@ -111,6 +122,33 @@ def library(request: PageRequest) -> HttpResponse:
         "esrb_labels": dict(ESRB_CHOICES),
     }
     return render(request, "games/library.html", context)
+
+
+def _filter_query(request: PageRequest) -> str:
+    """The page's query string without what only concerns the page (scroll position, layout):
+    exporting "this view" exports exactly what the filters select."""
+    kept = {
+        name: request.GET.getlist(name)
+        for name in (*LibraryFilterForm.FILTER_FIELDS, "sort")
+        if request.GET.get(name)
+    }
+    return urlencode(kept, doseq=True)
+
+
+@require_GET
+def library_export(request: PageRequest) -> HttpResponse:
+    """The library, or the filtered view whose query string this carries, as a download: the
+    same export service as REST and MCP, so the same columns, cap and CSV defusing."""
+    form = LibraryFilterForm(request.GET)
+    try:
+        # The service checks the format itself and words the refusal.
+        export_format = cast(ExportFormat, request.GET.get("format", "csv"))
+        result = export_library(request.user, form.filters(), export_format)
+    except (ServiceError, InvalidFilter) as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(result.content, content_type=f"{result.media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response
 
 
 @require_GET

@@ -9,14 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import defaultdict
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from games.models import Genre
+from games.models import Game, Release
 from games.queries import LibraryFilters, filter_entries
 from games.schemas import ExportFormat, ExportOut
 from games.services import ServiceError
@@ -45,15 +46,36 @@ MEDIA_TYPES = {"json": "application/json", "csv": "text/csv"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Where each column comes from, read as plain values: building 70,000 model instances for a
+# 10,000-game export took three quarters of its time.
+_SOURCES = {
+    "game_id": "release__game_id",
+    "title": "release__game__title",
+    "platform": "library__platform__code",
+    "library": "library__display_name",
+    "store_id": "release__external_id",
+    "status": "status",
+    "playtime_minutes": "playtime_minutes",
+    "last_played_at": "last_played_at",
+    "user_rating": "user_rating",
+    "developers": "release__game__developers",
+    "publishers": "release__game__publishers",
+    "release_date": "release__game__release_date",
+    "metacritic_score": "release__game__metacritic_score",
+    "esrb_rating": "release__game__esrb_rating",
+    "added_at": "added_at",
+}
+
+
 def export_library(user, filters: LibraryFilters, export_format: ExportFormat) -> ExportOut:
     if export_format not in MEDIA_TYPES:
         raise ServiceError(f"format must be one of: {', '.join(MEDIA_TYPES)}.")
-    entries = (
-        filter_entries(user, filters)
-        .prefetch_related(Prefetch("release__game__genres", queryset=Genre.objects.only("name")))
-        .order_by("release__game__sort_title", "pk")
-    )
-    rows = [_row(entry) for entry in entries.iterator(chunk_size=1000)]
+    entries = filter_entries(user, filters).order_by("release__game__sort_title", "pk")
+    genres = _genres_of(entries)
+    rows = [
+        _row(values, genres)
+        for values in entries.values(*_SOURCES.values()).iterator(chunk_size=2000)
+    ]
     stamp = timezone.now()
     if export_format == "csv":
         content = _csv(rows)
@@ -67,7 +89,6 @@ def export_library(user, filters: LibraryFilters, export_format: ExportFormat) -
             },
             default=_json_value,
             ensure_ascii=False,
-            indent=1,
         )
     return ExportOut(
         format=export_format,
@@ -78,27 +99,25 @@ def export_library(user, filters: LibraryFilters, export_format: ExportFormat) -
     )
 
 
-def _row(entry: LibraryGame) -> dict[str, Any]:
-    game = entry.release.game
-    return {
-        "game_id": game.pk,
-        "title": game.title,
-        "platform": entry.library.platform.code,
-        "library": entry.library.display_name,
-        "store_id": entry.release.external_id,
-        "store_url": entry.release.store_url,
-        "status": entry.status,
-        "playtime_minutes": entry.playtime_minutes,
-        "last_played_at": entry.last_played_at,
-        "user_rating": entry.user_rating,
-        "genres": [genre.name for genre in game.genres.all()],
-        "developers": list(game.developers or []),
-        "publishers": list(game.publishers or []),
-        "release_date": game.release_date,
-        "metacritic_score": game.metacritic_score,
-        "esrb_rating": game.esrb_rating,
-        "added_at": entry.added_at,
-    }
+def _genres_of(entries: QuerySet[LibraryGame]) -> dict[int, list[str]]:
+    links = (
+        Game.genres.through.objects.filter(game_id__in=entries.values("release__game_id"))
+        .order_by("genre__name")
+        .values_list("game_id", "genre__name")
+    )
+    genres: dict[int, list[str]] = defaultdict(list)
+    for game_id, name in links.iterator(chunk_size=5000):
+        genres[game_id].append(name)
+    return genres
+
+
+def _row(values: dict[str, Any], genres: dict[int, list[str]]) -> dict[str, Any]:
+    row = {column: values[source] for column, source in _SOURCES.items()}
+    row["store_url"] = Release.store_url_for(row["platform"], row["store_id"])
+    row["genres"] = genres.get(row["game_id"], [])
+    row["developers"] = list(row["developers"] or [])
+    row["publishers"] = list(row["publishers"] or [])
+    return {column: row[column] for column in COLUMNS}
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from games.queries import LibraryFilters
 from games.services.export import COLUMNS, export_library
 from tests.games.world import own
@@ -51,3 +53,22 @@ def test_it_defuses_titles_a_spreadsheet_would_run_as_formulas(alice, game_world
 def test_it_exports_nothing_above_the_cap(charlie, game_world):
     data = json.loads(export_library(charlie, LibraryFilters(), "json").content)
     assert [game["title"] for game in data["games"]] == ["Kids Kart"]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_it_defuses_every_formula_start_in_every_text_column(alice, game_world, start):
+    library = game_world.alice_steam
+    library.display_name = f"{start}1+1 library"
+    library.save()
+    entry = own(library, f"{start}cmd|'/c calc'!A1", genres=(f"{start}genre",))
+    game = entry.release.game
+    game.developers = [f"{start}dev"]
+    game.publishers = [f"{start}pub"]
+    game.save()
+    entry.release.external_id = f"{start}42"
+    entry.release.save()
+    rows = list(csv.DictReader(io.StringIO(export_library(alice, LibraryFilters(), "csv").content)))
+    row = next(r for r in rows if "calc" in r["title"])
+    for column in ("title", "library", "store_id", "genres", "developers", "publishers"):
+        assert row[column].startswith("'" + start), (column, row[column])
+    assert all(r["library"].startswith("'") for r in rows if r["platform"] == "steam")
