@@ -48,7 +48,14 @@ def _nav_section(request: HttpRequest) -> str:
     if match.namespace == "assistant":
         return "assistant"
     if match.namespace == "games":
-        return {"home": "dashboard", "analytics": "analytics"}.get(match.url_name or "", "library")
+        name = match.url_name or ""
+        if name.startswith("collection"):
+            return "collections"
+        return {
+            "home": "dashboard",
+            "analytics": "analytics",
+            "recommendations": "recommendations",
+        }.get(name, "library")
     return ""
 
 

@@ -12,4 +12,12 @@ urlpatterns = [
     path("games/<id:game_id>/", views.game, name="game"),
     path("games/<id:game_id>/ownership/", views.edit_ownership, name="edit_ownership"),
     path("analytics/", views.analytics, name="analytics"),
+    path("collections/", views.collections, name="collections"),
+    path("collections/new/", views.collection_new, name="collection_new"),
+    path("collections/<id:collection_id>/", views.collection, name="collection"),
+    path("collections/<id:collection_id>/edit/", views.collection_edit, name="collection_edit"),
+    path(
+        "collections/<id:collection_id>/delete/", views.collection_delete, name="collection_delete"
+    ),
+    path("recommendations/", views.recommendations, name="recommendations"),
 ]

@@ -1,4 +1,5 @@
-"""Pages about games: the dashboard, the library, one game, analytics, and quick search.
+"""Pages about games: the dashboard, the library, one game, analytics, smart collections,
+recommendations and quick search.
 
 Views parse, authorize, call games.queries (the one read path, which applies the user's
 content-rating cap) or a service, and render. htmx requests get the fragment they asked for.
@@ -6,6 +7,7 @@ content-rating cap) or a service, and render. htmx requests get the fragment the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import cast
 
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
@@ -21,10 +23,15 @@ from gamedjinn.request_types import PageRequest
 from games.charts import analytics_charts
 from games.forms import (
     PERIOD_CHOICES,
+    PLAYED_IN_PERIOD,
     SORT_CHOICES,
     AnalyticsForm,
+    CollectionForm,
     LibraryFilterForm,
     OwnershipForm,
+    RecommendationsForm,
+    describe_rules,
+    rule_query,
 )
 from games.models import Game
 from games.queries import (
@@ -44,8 +51,19 @@ from games.ratings import ESRB_CHOICES
 from games.schemas import ExportFormat
 from games.services import NotFound, ServiceError
 from games.services.analytics import analyze_gaming_patterns
+from games.services.collections import (
+    CollectionError,
+    collection_filters,
+    collection_out,
+    create_collection,
+    delete_collection,
+    get_collection,
+    list_collections,
+    update_collection,
+)
 from games.services.export import MEDIA_TYPES, export_library
 from games.services.ownership import update_ownership
+from games.services.recommendations import recommend_games
 from libraries.models import LibraryGame
 from libraries.queries import libraries_of, library_states
 
@@ -108,6 +126,8 @@ def library(request: PageRequest) -> HttpResponse:
         "cursor": cursor,
         "export_query": _filter_query(request),
         "export_formats": MEDIA_TYPES,
+        # "Save as collection" carries the whole filter state; the form says what it cannot keep.
+        "save_query": _save_query(request) if form.rules() else "",
     }
     if _fragment_requested(request):
         template = "games/_entries.html" if cursor else "games/_results.html"
@@ -149,6 +169,13 @@ def library_export(request: PageRequest) -> HttpResponse:
     response = HttpResponse(result.content, content_type=f"{result.media_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+def _save_query(request: PageRequest) -> str:
+    query = request.GET.copy()
+    for key in ("cursor", "sort", "view", *[k for k, v in query.lists() if not any(v)]):
+        query.pop(key, None)
+    return query.urlencode()
 
 
 @require_GET
@@ -223,5 +250,158 @@ def analytics(request: PageRequest) -> HttpResponse:
         "charts": charts,
         "libraries": libraries_of(request.user),
         "periods": PERIOD_CHOICES,
+        "played_heading": PLAYED_IN_PERIOD[patterns.period.name],
     }
     return render(request, "games/analytics.html", context)
+
+
+# --- smart collections ------------------------------------------------------------------------------
+
+
+def _own_collection(request: PageRequest, collection_id: int):
+    """The signed-in user's collection, or 404: another user's collection does not exist here."""
+    try:
+        return get_collection(request.user, collection_id)
+    except NotFound:
+        raise Http404("No such collection.") from None
+
+
+@require_GET
+def collections(request: PageRequest) -> HttpResponse:
+    error = ""
+    try:
+        items = list_collections(request.user)
+    except CollectionError as exc:
+        items, error = [], str(exc)
+    rows = [{"collection": c, "rules": describe_rules(c.rules)} for c in items]
+    return render(request, "games/collections.html", {"rows": rows, "error": error})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def collection(request: PageRequest, collection_id: int) -> HttpResponse:
+    """A collection opened as a library view: its rules applied, with search, sort and layout."""
+    found = _own_collection(request, collection_id)
+    form = LibraryFilterForm(request.GET)
+    cursor = request.GET.get("cursor", "")
+    error = ""
+    try:
+        rules = collection_filters(found)
+        page = _cards(
+            request.user,
+            replace(rules, q=form.value("q") or "", sort=form.value("sort") or "title"),
+            cursor,
+        )
+    except (CollectionError, InvalidFilter) as exc:
+        error, page, cursor = str(exc), Page(items=[]), ""
+    context = {
+        "form": form,
+        "page": page,
+        "view": form.layout,
+        "cursor": cursor,
+        "collection": found,
+        "error": error,
+    }
+    if _fragment_requested(request):
+        template = "games/_entries.html" if cursor else "games/_results.html"
+        return render(request, template, context)
+    context |= {
+        "sort_choices": SORT_CHOICES,
+        "rules": describe_rules(found.rules),
+        "count": None if error else collection_out(request.user, found).game_count,
+    }
+    return render(request, "games/library.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def collection_new(request: PageRequest) -> HttpResponse:
+    """Save filters as a collection. GET takes the library page's query string ("Save as
+    collection" links here with the current filters); POST creates it and opens it."""
+    if request.method == "POST":
+        form = CollectionForm(request.POST)
+        created = _save_collection(request, form, None)
+        if created is not None:
+            messages.success(request, f"Saved the collection “{created.name}”.")
+            return redirect("games:collection", collection_id=created.id)
+        dropped: list[str] = []
+    else:
+        form = CollectionForm(initial=request.GET.dict())
+        dropped = [
+            label for name, label in LibraryFilterForm.NOT_RULES.items() if request.GET.get(name)
+        ]
+    return _collection_form(request, form, None, dropped)
+
+
+@require_http_methods(["GET", "POST"])
+def collection_edit(request: PageRequest, collection_id: int) -> HttpResponse:
+    found = _own_collection(request, collection_id)
+    if request.method == "POST":
+        form = CollectionForm(request.POST)
+        saved = _save_collection(request, form, found.pk)
+        if saved is not None:
+            messages.success(request, f"Saved the collection “{saved.name}”.")
+            return redirect("games:collection", collection_id=saved.id)
+    else:
+        form = CollectionForm(initial={"name": found.name, **rule_query(found.rules)})
+    return _collection_form(request, form, found, [])
+
+
+def _save_collection(request: PageRequest, form: CollectionForm, collection_id: int | None):
+    """Create or update through the collections service; its one-sentence errors land on the
+    form. None when nothing was saved."""
+    if not form.is_valid():
+        return None
+    rules = form.rules()
+    if not rules:
+        form.add_error(None, "Choose at least one filter: a collection is the games that match.")
+        return None
+    try:
+        if collection_id is None:
+            return create_collection(request.user, form.cleaned_data["name"], rules)
+        return update_collection(
+            request.user, collection_id, name=form.cleaned_data["name"], rules=rules
+        )
+    except CollectionError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def _collection_form(request: PageRequest, form: CollectionForm, found, dropped: list[str]):
+    libraries = libraries_of(request.user)
+    context = {
+        "form": form,
+        "collection": found,
+        "dropped": dropped,
+        "platforms": sorted(
+            {library.platform for library in libraries}, key=lambda p: (p.sort_order, p.name)
+        ),
+        "genres": genres_in_library(request.user),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "games/collection_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def collection_delete(request: PageRequest, collection_id: int) -> HttpResponse:
+    found = _own_collection(request, collection_id)
+    if request.method == "POST":
+        delete_collection(request.user, found.pk)
+        messages.success(request, f"Deleted the collection “{found.name}”.")
+        return redirect("games:collections")
+    return render(request, "games/collection_delete.html", {"collection": found})
+
+
+# --- recommendations --------------------------------------------------------------------------------
+
+
+@require_GET
+def recommendations(request: PageRequest) -> HttpResponse:
+    """ "What should I play?": recommend_games, the MCP tool's service, with its options as a form."""
+    form = RecommendationsForm(request.GET)
+    try:
+        result = recommend_games(request.user, **form.options)
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        result = recommend_games(request.user, **(form.options | {"genre_preference": None}))
+    context = {"form": form, "result": result, "genres": genres_in_library(request.user)}
+    return render(request, "games/recommendations.html", context)

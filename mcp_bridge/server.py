@@ -420,7 +420,8 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         rules: Annotated[CollectionRules, Field(description="All given rules must match.")],
     ) -> CollectionOut:
         """Save a smart collection: rules (genre, rating, Metacritic, playtime, status, platform,
-        release date) that are re-evaluated whenever it is read. It appears in the web UI too."""
+        release date) that are re-evaluated whenever it is read. It is listed on the web UI's
+        Collections page, which opens it as a library view and can edit or delete it."""
         caller = who(ctx, write=True, tool="create_smart_collection")
         return await run_as(caller, create_collection, name, rules)
 

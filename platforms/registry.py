@@ -74,6 +74,14 @@ def file_integrations() -> list[IntegrationSpec]:
     return [spec for spec in integrations_by_code().values() if spec.kind is Kind.FILE]
 
 
+def platform_name(code: str) -> str:
+    """The display name of a store or source, or the code itself when it is unknown."""
+    spec = integration(code)
+    if spec is not None:
+        return spec.name
+    return next((store.name for store in KNOWN_STORES if store.code == code), code)
+
+
 def store_url(platform_code: str, external_id: str) -> str:
     """The release's page on its store, or '' when the store has none we can link."""
     spec = integration(platform_code)

@@ -13,6 +13,7 @@ PUBLIC_PREFIXES = ("health", "accounts/", "static/", "admin/login/", "api/openap
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 SAMPLE_VALUES = {
     "int": "1",
+    "id": "1",
     "str": "x",
     "slug": "x",
     "uuid": "00000000-0000-0000-0000-000000000000",

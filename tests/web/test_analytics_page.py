@@ -60,3 +60,23 @@ def test_it_costs_the_same_queries_for_few_or_many_games(
     shelf(60)
     with django_assert_max_num_queries(len(few)):
         alice_client.get("/analytics/?period=all")
+
+
+def test_it_lists_what_was_played_this_month_from_the_playtime_history(alice_client, alice_library):
+    today = date.today()
+    portal = own(alice_library, "Portal 2", playtime_minutes=700)
+    hades = own(alice_library, "Hades", playtime_minutes=5000)
+    own(alice_library, "Untouched", playtime_minutes=900)
+    for entry, history in ((portal, ((40, 100), (10, 400), (2, 700))), (hades, ((60, 5000),))):
+        for days_ago, minutes in history:
+            PlaytimeSnapshot.objects.create(
+                entry=entry, taken_on=today - timedelta(days=days_ago), playtime_minutes=minutes
+            )
+    html = alice_client.get("/analytics/").content.decode()
+    section = html[html.index('data-testid="played-in-period"') :]
+    section = section[: section.index("</section>")]
+    assert "Played this month" in section
+    assert '>Portal 2</a><span class="muted">10 h</span>' in section  # 100 → 700 in the period
+    assert "Hades" not in section and "Untouched" not in section  # no change in the period
+    week = alice_client.get("/analytics/?period=week").content.decode()
+    assert "Played this week" in week and "5 h</span>" in week  # only the 400 → 700 step
