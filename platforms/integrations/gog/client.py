@@ -370,7 +370,7 @@ class GogClient:
     def _access_token(self) -> str:
         credentials = self._current()
         token = credentials.get("access_token") or ""
-        expiring = _expires_at(credentials.get("expires_at")) - REFRESH_MARGIN <= self._clock()
+        expiring = _expires_at(credentials.get("expires_at")) <= self._clock() + REFRESH_MARGIN
         if not token or expiring:
             return self._refresh()
         return str(token)
@@ -516,15 +516,12 @@ def _timestamp(value: str) -> datetime:
 
 
 def _date(value: str) -> date | None:
-    if not value:
-        return None
+    """The calendar day as GOG writes it: ``1998-06-16T00:00:00+0200`` is the 16th, although
+    converting it to UTC would make it the 15th."""
     try:
-        return _timestamp(value).date()
+        return date.fromisoformat(value[:10]) if value else None
     except ValueError:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
+        return None
 
 
 def _expires_at(value: object) -> datetime:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from platforms.contract import FAILURES
+from platforms.contract import FAILURES, FakeStore
+from platforms.integrations.gog.fake_server import FakeGog
+from platforms.integrations.steam.fake_server import FakeSteam
 from platforms.registry import account_integrations
 from tests.platforms.contract.conftest import ACCOUNT_SPECS, Store
 
@@ -16,3 +18,8 @@ def test_it_runs_over_every_account_integration_with_a_fake() -> None:
 def test_it_accepts_every_failure_the_contract_names(store: Store) -> None:
     for failure in FAILURES:
         store.fake.fail_next(failure, count=1)
+
+
+def _fakes_are_fake_stores(steam: FakeSteam, gog: FakeGog) -> list[FakeStore]:
+    """Checked by mypy: each fake satisfies the FakeStore protocol structurally."""
+    return [steam, gog]
