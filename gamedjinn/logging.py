@@ -8,8 +8,15 @@ import re
 
 # Query parameters and headers that carry secrets in the APIs we talk to.
 _SECRET_PATTERNS = [
-    re.compile(r"(?i)\b((?:api_?)?key=|access_token=|token=)[^&\s#\"'<>]*"),
+    # OAuth stores (GOG) put the refresh token, the client secret and the one-time sign-in code
+    # in the query string too; ``\b`` alone would miss ``refresh_token=`` after the underscore.
+    re.compile(
+        r"(?i)\b((?:api_?)?key=|access_token=|refresh_token=|client_secret=|token=|code=)"
+        r"[^&\s#\"'<>]*"
+    ),
     re.compile(r"(?i)(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
+    # Token answers and stored credentials as JSON or a dict's repr.
+    re.compile(r"(?i)((?:access|refresh)_token[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:bearer\s+)?)[^\s\"',}]+"),
     re.compile(r"(?i)(password[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
 ]

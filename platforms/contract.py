@@ -252,7 +252,8 @@ class FakeStore(Protocol):
     over every store (tests/platforms/contract/). A fake is a real HTTP server on 127.0.0.1
     speaking the store's documented shapes; it knows nothing of Game Djinn's code."""
 
-    url: str
+    @property
+    def url(self) -> str: ...  # read-only: where the running server listens
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc_info: object) -> None: ...

@@ -150,7 +150,10 @@ class HttpClient:
         params: Mapping[str, str | int],
         *,
         throttled: Callable[[httpx.Response], bool] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        """``headers`` are sent with this request only (e.g. an OAuth ``Authorization``); they
+        never appear in our messages, and the log filter redacts a bearer token anywhere."""
         retry = self.retry
         start = retry.clock()
         where = f"GET {redact(path)}"
@@ -159,7 +162,9 @@ class HttpClient:
             self.limiter.acquire(max_wait=max(0.0, remaining))
             retry_after: float | None = None
             try:
-                response = self._client.get(path, params=dict(params))
+                response = self._client.get(
+                    path, params=dict(params), headers=dict(headers) if headers else None
+                )
             except httpx.UnsupportedProtocol:
                 raise PlatformError(
                     f"{self.label} URL is not an http(s) address; check the configuration.",

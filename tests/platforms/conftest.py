@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
+from platforms.contract import CredentialStore, MemoryCredentials
 from platforms.http import RetryPolicy
+from platforms.integrations.gog.client import GogClient, build_client
+from platforms.integrations.gog.fake_server import FakeGog, GogWorld, generate_gog_world
 from platforms.integrations.steam.client import SteamClient
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
 from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
@@ -80,3 +84,35 @@ def make_client(
 @pytest.fixture
 def steam_client(make_client: Callable[..., SteamClient]) -> SteamClient:
     return make_client()
+
+
+@pytest.fixture
+def gog_world() -> GogWorld:
+    return generate_gog_world(120, seed=5)
+
+
+@pytest.fixture
+def fake_gog(gog_world: GogWorld, settings: Any) -> Iterator[FakeGog]:
+    """A running fake GOG with Django settings aimed at it (as the contract suite does)."""
+    with FakeGog(gog_world) as fake:
+        for name, value in fake.settings().items():
+            setattr(settings, name, value)
+        settings.HTTP_RETRY_BASE_SECONDS = 0.001
+        settings.HTTP_RETRY_CAP_SECONDS = 0.005
+        settings.HTTP_RETRY_ATTEMPTS = 3
+        yield fake
+
+
+@pytest.fixture
+def gog_client(fake_gog: FakeGog) -> Iterator[Callable[..., GogClient]]:
+    """Build GOG clients the production way, from a CredentialStore."""
+    clients: list[GogClient] = []
+
+    def build(credentials: CredentialStore | None = None) -> GogClient:
+        client = build_client(credentials if credentials is not None else MemoryCredentials())
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()

@@ -665,6 +665,11 @@ class _Failure:
     remaining: int
     status: int
     body: str | None
+    # FakeStore failures carry their own Retry-After (None: no header) instead of the switch.
+    own_retry_after: bool = False
+    retry_after: int | None = None
+    hold_seconds: float = 0.0  # answer this late (a timeout)
+    truncate: bool = False  # answer normally, with the JSON body cut in half
 
 
 _KEYLESS = {"ISteamUserStats/GetGlobalAchievementPercentagesForApp"}
@@ -725,9 +730,14 @@ class FakeSteam:
     SURFACES: ClassVar[tuple[Surface, ...]] = ("api", "store")
 
     def __init__(
-        self, world: SteamWorld, *, serve_store: bool = True, host: str = "127.0.0.1", port: int = 0
+        self,
+        world: SteamWorld | None = None,
+        *,
+        serve_store: bool = True,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ) -> None:
-        self.world = world
+        self.world = world or generate_world(40)
         self.serve_store = serve_store
         self._address = (host, port)
         self._lock = threading.Lock()
@@ -743,6 +753,7 @@ class FakeSteam:
         self._private_profile = False
         self._invalid_key = False
         self._invalid_key_status = 403
+        self.timeout_seconds = 1.0  # the client timeout settings() asks for
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -788,12 +799,57 @@ class FakeSteam:
             self._arrivals[surface].clear()
 
     def fail_next(
-        self, count: int, status: int = 500, surface: Surface = "api", body: str | None = None
+        self,
+        failure: int | str,
+        status: int = 500,
+        surface: Surface = "api",
+        body: str | None = None,
+        *,
+        count: int = 1,
+        retry_after: int | None = None,
     ) -> None:
-        """Answer the next ``count`` requests on ``surface`` with ``status`` and Steam's page
-        for it (or ``body``, e.g. ``"null"`` for the store's disguised rate limit)."""
+        """Answer the next ``failure`` (a count) requests on ``surface`` with ``status`` and
+        Steam's page for it (or ``body``, e.g. ``"null"`` for the store's disguised rate limit).
+
+        Given a failure *name* from platforms.contract.FAILURES instead, it is the FakeStore
+        protocol's call: the next ``count`` Web API requests fail that way (see _store_failures).
+        """
+        if isinstance(failure, str):
+            entries = _store_failures(failure, count, retry_after, self.timeout_seconds)
+            with self._lock:
+                if failure == "revoked_credentials":
+                    self._invalid_key = True  # a revoked key stays revoked
+                    return
+                self._failures["api"].extend(entries)
+            return
         with self._lock:
-            self._failures[surface].append(_Failure(count, status, body))
+            self._failures[surface].append(_Failure(failure, status, body))
+
+    # --- the FakeStore protocol (tests/platforms/contract/) -----------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        """Settings aiming SteamClient here; no server key, so a library's own key counts."""
+        return {
+            "STEAM_API_URL": self.url,
+            "STEAM_STORE_URL": self.url,
+            "STEAM_API_KEY": "",
+            "STEAM_API_RATE_LIMIT": (10_000, 1),
+            "STEAM_STORE_RATE_LIMIT": (10_000, 1),
+            "STEAM_HTTP_TIMEOUT": self.timeout_seconds,
+        }
+
+    def connect_values(self) -> dict[str, str]:
+        return {"account": self.world.steamid, "api_key": self.world.api_key}
+
+    def set_titles(self, titles: list[str]) -> None:
+        """Make the main account own exactly these games (never free, never played)."""
+        rng = random.Random(len(titles))
+        owned = [
+            _owned_entry(rng, 9_000_000 + 10 * n, title, _hex(rng, 40), False, False, DEFAULT_NOW)
+            for n, title in enumerate(titles)
+        ]
+        with self._lock:
+            self.world.player.owned = owned
 
     def malformed(self, path_substring: str) -> None:
         """Truncate the JSON body of successful answers whose path contains the substring."""
@@ -855,18 +911,20 @@ class FakeSteam:
         with self._lock:
             latency = self._latency_seconds
             failures = self._failures[surface]
-            if failures:
-                failure = failures[0]
+            failure = failures[0] if failures else None
+            if failure is not None:
                 failure.remaining -= 1
                 if failure.remaining <= 0:
                     failures.popleft()
+            if failure is not None and not failure.truncate:
                 if surface in self._rate_limits:
                     self._arrivals[surface].append(arrived)
                 body = failure.body if failure.body is not None else error_html(failure.status)
                 headers = _content_type(body)
-                if failure.status == 429 and self._retry_after is not None:
-                    headers["Retry-After"] = str(self._retry_after)
-                return failure.status, body, headers, latency
+                retry_after = failure.retry_after if failure.own_retry_after else self._retry_after
+                if failure.status == 429 and retry_after is not None:
+                    headers["Retry-After"] = str(retry_after)
+                return failure.status, body, headers, latency + failure.hold_seconds
             limit = self._rate_limits.get(surface)
             if limit is not None:
                 requests, window = limit
@@ -881,7 +939,7 @@ class FakeSteam:
                 arrivals.append(arrived)
             invalid_key, key_status = self._invalid_key, self._invalid_key_status
             private = self._private_profile
-            truncate = any(s in path for s in self._malformed)
+            truncate = any(s in path for s in self._malformed) or failure is not None
 
         if surface == "store":
             if not self.serve_store:
@@ -1036,6 +1094,28 @@ _API_ROUTES: dict[str, tuple[tuple[str, ...], Any]] = {
     "ISteamUserStats/GetPlayerAchievements": (("steamid", "appid"), FakeSteam._player_achievements),
 }
 _APPINFO_FIELDS = {"name", "img_icon_url", "has_community_visible_stats", "has_leaderboards"}
+
+
+def _store_failures(
+    failure: str, count: int, retry_after: int | None, timeout_seconds: float
+) -> list[_Failure]:
+    """The contract suite's failure names in Steam's terms. Steam has no tokens: an expired or
+    revoked credential is a key the Web API refuses with its 403 page."""
+    if failure == "rate_limited":
+        return [_Failure(count, 429, None, own_retry_after=True, retry_after=retry_after or 1)]
+    if failure == "rate_limited_no_header":
+        return [_Failure(count, 429, None, own_retry_after=True, retry_after=None)]
+    if failure == "server_error":  # a burst mixing the front end's usual 5xx pages
+        return [_Failure(1, (500, 502, 503)[n % 3], None) for n in range(count)]
+    if failure == "timeout":
+        return [_Failure(count, 503, None, hold_seconds=timeout_seconds + 0.5)]
+    if failure == "malformed":
+        return [_Failure(count, 200, '{"unexpected":[]}')]
+    if failure == "truncated":
+        return [_Failure(count, 200, None, truncate=True)]
+    if failure in ("expired_credentials", "revoked_credentials"):
+        return [_Failure(count, 403, FORBIDDEN_HTML)]
+    raise ValueError(f"unknown failure {failure!r}")
 
 
 def _endpoint_name(path: str) -> str:
