@@ -154,16 +154,52 @@ class HttpClient:
     ) -> httpx.Response:
         """``headers`` are sent with this request only (e.g. an OAuth ``Authorization``); they
         never appear in our messages, and the log filter redacts a bearer token anywhere."""
+        return self.request("GET", path, params=params, throttled=throttled, headers=headers)
+
+    def post(
+        self,
+        path: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        json: object = None,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        throttled: Callable[[httpx.Response], bool] | None = None,
+    ) -> httpx.Response:
+        """A POST (a form with ``data``, or a ``json`` body), paced and retried like a GET.
+
+        Only for requests that are safe to repeat (token exchanges, read queries sent as
+        POST): a retried POST is sent again as is."""
+        return self.request(
+            "POST", path, params=params, data=data, json=json, headers=headers, throttled=throttled
+        )
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        data: Mapping[str, str] | None = None,
+        json: object = None,
+        headers: Mapping[str, str] | None = None,
+        throttled: Callable[[httpx.Response], bool] | None = None,
+    ) -> httpx.Response:
         retry = self.retry
         start = retry.clock()
-        where = f"GET {redact(path)}"
+        where = f"{method} {redact(path)}"
         for attempt in range(1, retry.attempts + 1):
             remaining = retry.budget_seconds - (retry.clock() - start)
             self.limiter.acquire(max_wait=max(0.0, remaining))
             retry_after: float | None = None
             try:
-                response = self._client.get(
-                    path, params=dict(params), headers=dict(headers) if headers else None
+                response = self._client.request(
+                    method,
+                    path,
+                    params=dict(params or {}),
+                    data=dict(data) if data is not None else None,
+                    json=json,
+                    headers=dict(headers) if headers else None,
                 )
             except httpx.UnsupportedProtocol:
                 raise PlatformError(
