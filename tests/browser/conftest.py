@@ -9,17 +9,21 @@ Screenshots: every failing test leaves a full-page screenshot in .test-data/brow
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from platforms.contract import FakeStore
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
+from platforms.registry import account_integrations
 from tests.browser.server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +56,35 @@ def fake_steam(world: SteamWorld) -> Iterator[FakeSteam]:
 
 
 @pytest.fixture(scope="session")
-def server_url(fake_steam: FakeSteam, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def store_fakes() -> Iterator[dict[str, FakeStore]]:
+    """A running loopback fake of every account store other than Steam (which has its own
+    world above), by store code: the browser tests connect accounts against them."""
+    with ExitStack() as stack:
+        yield {
+            spec.code: stack.enter_context(_load(spec.fake)())
+            for spec in account_integrations()
+            if spec.fake and spec.code != "steam"
+        }
+
+
+def _load(path: str) -> Any:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _environment_value(value: Any) -> str:
+    """A Django setting a fake asks for, written as the environment variable that sets it."""
+    if isinstance(value, tuple):
+        return "/".join(str(part) for part in value)
+    return str(value)
+
+
+@pytest.fixture(scope="session")
+def server_url(
+    fake_steam: FakeSteam,
+    store_fakes: dict[str, FakeStore],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
     """Start `manage.py serve` on a free port and wait until /health answers."""
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("gamedjinn-data")
@@ -77,6 +109,8 @@ def server_url(fake_steam: FakeSteam, tmp_path_factory: pytest.TempPathFactory) 
         "SYNC_SCHEDULER_INTERVAL_SECONDS": "3600",
         "LOG_LEVEL": "info",
     }
+    for fake in store_fakes.values():
+        environment |= {name: _environment_value(v) for name, v in fake.settings().items()}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with serving(url, port, environment, ARTIFACTS / "server.log"):
         yield url
@@ -175,7 +209,7 @@ def synced_library(browser: Browser, server_url: str, auth_state: str, world: St
     page.goto("/libraries/")
     cards = page.get_by_test_id("library-card")
     if cards.count() == 0:
-        page.goto("/libraries/add/")
+        page.goto("/libraries/add/steam/")
         page.get_by_label("Steam account").fill(world.vanity)
         page.get_by_label("Steam Web API key").fill(world.api_key)
         page.get_by_role("button", name="Check and add").click()

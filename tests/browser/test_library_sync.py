@@ -43,6 +43,7 @@ def test_it_adds_a_steam_library_and_shows_the_sync_live(
     _delete_existing(page)
 
     page.goto("/libraries/add/")
+    page.get_by_test_id("store-choices").locator('[data-store="steam"]').click()
     _submit(page, "no-such-player-anywhere", world.api_key)
     expect(page.get_by_test_id("add-library-error")).to_contain_text("No Steam account uses")
     _submit(page, PRIVATE_VANITY, world.api_key)
