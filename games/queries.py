@@ -19,9 +19,11 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -35,6 +37,7 @@ from games.models import Achievement, Game, UnlockedAchievement
 from games.ratings import esrb_at_or_below
 from games.search import filter_games_by_title
 from libraries.models import LibraryGame
+from platforms.models import Platform
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -124,7 +127,7 @@ def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
     if filters.q:
         entries = filter_games_by_title(entries, filters.q, game_path="release__game__")
     if filters.platform:
-        entries = entries.filter(library__platform__code=filters.platform)
+        entries = entries.filter(release__platform__code=filters.platform)
     if filters.library_id is not None:
         entries = entries.filter(library_id=filters.library_id)
     if filters.genre:
@@ -354,7 +357,7 @@ def library_summary(user, library_id: int | None = None) -> LibrarySummary:
         entries = entries.filter(library_id=library_id)
     totals = entries.aggregate(
         games=Count("release__game", distinct=True),
-        platforms=Count("library__platform", distinct=True),
+        platforms=Count("release__platform", distinct=True),
         libraries=Count("library", distinct=True),
         playtime=Coalesce(Sum("playtime_minutes"), 0),
         played=Count("pk", filter=Q(playtime_minutes__gt=0)),
@@ -382,7 +385,7 @@ def recently_played(user, limit: int = 10) -> list[LibraryGame]:
     return list(
         visible_entries(user)
         .filter(hidden=False, last_played_at__isnull=False)
-        .select_related("release__game", "library__platform")
+        .select_related("release__game", "release__platform")
         .order_by("-last_played_at", "-pk")[:limit]
     )
 
@@ -391,8 +394,18 @@ def most_played(user, limit: int = 10) -> list[LibraryGame]:
     return list(
         visible_entries(user)
         .filter(hidden=False, playtime_minutes__gt=0)
-        .select_related("release__game", "library__platform")
+        .select_related("release__game", "release__platform")
         .order_by("-playtime_minutes", "-pk")[:limit]
+    )
+
+
+def platforms_in_library(user) -> list[Platform]:
+    """The stores the user's visible copies are on, for the platform filter: a GOG Galaxy
+    library's Steam games are filtered as Steam."""
+    return list(
+        Platform.objects.filter(
+            Exists(visible_entries(user).filter(release__platform_id=OuterRef("pk")))
+        ).order_by("sort_order", "name")
     )
 
 

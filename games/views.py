@@ -45,6 +45,7 @@ from games.queries import (
     library_summary,
     most_played,
     page_of_entries,
+    platforms_in_library,
     recently_played,
 )
 from games.ratings import ESRB_CHOICES
@@ -78,7 +79,7 @@ CARD_FIELDS = (
     "release__game_id", "release__platform_id", "release__platform__code",
     "release__game__title", "release__game__cover_url", "release__game__metacritic_score",
     "release__game__release_date",
-    "library__platform_id", "library__platform__name",
+    "release__platform__name",
 )  # fmt: skip
 
 
@@ -135,9 +136,7 @@ def library(request: PageRequest) -> HttpResponse:
     libraries = libraries_of(request.user)
     context |= {
         "libraries": libraries,
-        "platforms": sorted(
-            {library.platform for library in libraries}, key=lambda p: (p.sort_order, p.name)
-        ),
+        "platforms": platforms_in_library(request.user),
         "sort_choices": SORT_CHOICES,
         "esrb_labels": dict(ESRB_CHOICES),
     }
@@ -367,14 +366,11 @@ def _save_collection(request: PageRequest, form: CollectionForm, collection_id: 
 
 
 def _collection_form(request: PageRequest, form: CollectionForm, found, dropped: list[str]):
-    libraries = libraries_of(request.user)
     context = {
         "form": form,
         "collection": found,
         "dropped": dropped,
-        "platforms": sorted(
-            {library.platform for library in libraries}, key=lambda p: (p.sort_order, p.name)
-        ),
+        "platforms": platforms_in_library(request.user),
         "genres": genres_in_library(request.user),
     }
     status = 400 if form.is_bound and form.errors else 200

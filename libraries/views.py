@@ -3,6 +3,7 @@ schedule, sync now, retry after a rate limit, delete, sync history, and the live
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +31,7 @@ from libraries.services.libraries import (
 from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
 from libraries.uploads import SizeLimitedUpload, upload_limit_bytes, upload_refused
 from platforms import registry
-from platforms.contract import IntegrationSpec, Kind
+from platforms.contract import HelpStep, IntegrationSpec, Kind
 
 
 def _own_library(request: PageRequest, library_id: int) -> Library:
@@ -111,7 +112,15 @@ def _add_store(request: PageRequest, spec: IntegrationSpec) -> HttpResponse:
                     request, f"Added {library.display_name}. Your games are on their way."
                 )
                 return redirect("libraries:detail", library_id=library.pk)
-    return render(request, "libraries/add_store.html", {"form": form, "spec": spec})
+    return render(
+        request,
+        "libraries/add_store.html",
+        {"form": form, "spec": spec, "help_steps": _help_steps(spec)},
+    )
+
+
+def _help_steps(spec: IntegrationSpec) -> tuple[HelpStep, ...]:
+    return spec.help_steps({s.name: getattr(settings, s.name, s.default) for s in spec.settings})
 
 
 def _import_upload(request: PageRequest, spec: IntegrationSpec, form: StoreForm) -> Library:
@@ -138,7 +147,9 @@ def reconnect(request: PageRequest, library_id: int) -> HttpResponse:
             messages.success(request, f"{library.display_name} is connected again.")
             return redirect("libraries:detail", library_id=library.pk)
     return render(
-        request, "libraries/reconnect.html", {"form": form, "spec": spec, "library": library}
+        request,
+        "libraries/reconnect.html",
+        {"form": form, "spec": spec, "library": library, "help_steps": _help_steps(spec)},
     )
 
 

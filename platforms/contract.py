@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -70,12 +70,28 @@ class FormField:
 
 @dataclass(frozen=True)
 class HelpStep:
-    """One step of "how to connect": a title, a sentence, and an optional link."""
+    """One step of "how to connect": a title, a sentence, and an optional link.
+
+    A link may name one of the store's settings in braces ("{GOG_AUTH_URL}/auth?…"): it is
+    filled in when shown, so a demo or a test server links to its fake store.
+    """
 
     title: str
     text: str
     link: str = ""
     link_text: str = ""
+
+    def with_settings(self, values: Mapping[str, Any]) -> HelpStep:
+        if not self.link or "{" not in self.link:
+            return self
+        return replace(self, link=self.link.format_map(_Keep(values)))
+
+
+class _Keep(dict):
+    """format_map values that leave an unknown {NAME} as it was."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,11 @@ class IntegrationSpec:
     @property
     def release_store(self) -> str:
         return self.default_store or self.code
+
+    def help_steps(self, values: Mapping[str, Any] | None = None) -> tuple[HelpStep, ...]:
+        """The help with links filled in from VALUES (settings), else the settings' defaults."""
+        known = {setting.name: setting.default for setting in self.settings} | dict(values or {})
+        return tuple(step.with_settings(known) for step in self.help)
 
     def can(self, capability: Capability | str) -> bool:
         return Capability(capability) in self.capabilities

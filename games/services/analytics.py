@@ -107,7 +107,7 @@ def analyze_gaming_patterns(
             entries.values_list("release__game__genres__name"), total_minutes, "No genre"
         ),
         playtime_by_platform=_shares(
-            entries.values_list("library__platform__name"), total_minutes, "Unknown"
+            entries.values_list("release__platform__name"), total_minutes, "Unknown"
         ),
         most_played=_top(entries.filter(playtime_minutes__gt=0), "-playtime_minutes"),
         recently_played=_top(entries.filter(last_played_at__isnull=False), "-last_played_at"),
@@ -136,12 +136,12 @@ def _shares(grouping: QuerySet, total_minutes: int, missing: str) -> list[Playti
 
 
 def _top(entries: QuerySet[LibraryGame], order: str) -> list[TopGame]:
-    rows = entries.select_related("release__game", "library__platform").order_by(order, "-pk")
+    rows = entries.select_related("release__game", "release__platform").order_by(order, "-pk")
     return [
         TopGame(
             game_id=entry.release.game_id,
             title=entry.release.game.title,
-            platform=entry.library.platform.name,
+            platform=entry.release.platform.name,
             minutes=entry.playtime_minutes,
             hours=hours(entry.playtime_minutes),
             last_played_at=entry.last_played_at,
@@ -179,14 +179,14 @@ def _top_in_period(
     last_copy = {
         entry.release.game_id: entry
         for entry in entries.filter(release__game_id__in=titles)
-        .select_related("release", "library__platform")
+        .select_related("release", "release__platform")
         .order_by(F("last_played_at").asc(nulls_first=True))
     }
     return [
         TopGame(
             game_id=game_id,
             title=titles[game_id],
-            platform=last_copy[game_id].library.platform.name,
+            platform=last_copy[game_id].release.platform.name,
             minutes=minutes,
             hours=hours(minutes),
             last_played_at=last_copy[game_id].last_played_at,

@@ -15,7 +15,7 @@ def cross_platform_games(user, *, limit: int = 50, offset: int = 0) -> CrossPlat
     entries = visible_entries(user).filter(hidden=False)
     shared = (
         entries.values("release__game_id")
-        .annotate(platforms=Count("library__platform", distinct=True))
+        .annotate(platforms=Count("release__platform", distinct=True))
         .filter(platforms__gt=1)
     )
     total = shared.count()
@@ -26,8 +26,8 @@ def cross_platform_games(user, *, limit: int = 50, offset: int = 0) -> CrossPlat
     )
     copies = (
         entries.filter(release__game_id__in=game_ids)
-        .select_related("release__game", "release__platform", "library__platform")
-        .order_by("release__game__sort_title", "release__game_id", "library__platform__sort_order")
+        .select_related("release__game", "release__platform", "library")
+        .order_by("release__game__sort_title", "release__game_id", "release__platform__sort_order")
     )
     items = []
     for _game_id, grouped in groupby(copies, key=lambda entry: entry.release.game_id):
@@ -42,7 +42,7 @@ def cross_platform_games(user, *, limit: int = 50, offset: int = 0) -> CrossPlat
                 copies=[owned_copy(entry) for entry in group],
                 total_playtime_minutes=minutes,
                 total_playtime_hours=hours(minutes),
-                most_played_on=top.library.platform.name if minutes else "",
+                most_played_on=top.release.platform.name if minutes else "",
             )
         )
     return CrossPlatformGames(items=items, total=total)

@@ -51,7 +51,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SOURCES = {
     "game_id": "release__game_id",
     "title": "release__game__title",
-    "platform": "library__platform__code",
+    "platform": "release__platform__code",
     "library": "library__display_name",
     "store_id": "release__external_id",
     "status": "status",

@@ -70,7 +70,7 @@ def recommend_games(
     favourites = _favourite_genres(entries)
     genre = _resolve_genre(user, genre_preference) if genre_preference else None
     candidates = entries.exclude(status__in=NOT_SUGGESTED).select_related(
-        "release__game", "library__platform"
+        "release__game", "release__platform"
     )
     if genre:
         candidates = candidates.filter(release__game__genres__name=genre)
@@ -80,8 +80,8 @@ def recommend_games(
     for pool in pools:
         for entry, weight, sentence in _pool(pool, candidates, favourites, now, pool_size):
             candidate = found.setdefault(entry.release.game_id, _Candidate(entry))
-            if entry.library.platform.name not in candidate.platforms:
-                candidate.platforms.append(entry.library.platform.name)
+            if entry.release.platform.name not in candidate.platforms:
+                candidate.platforms.append(entry.release.platform.name)
             candidate.reasons.setdefault(pool, (weight, sentence))
     best = sorted(found.values(), key=lambda c: (-c.score, c.entry.release.game.sort_title))[:limit]
     genres = genre_names(c.entry.release.game_id for c in best)

@@ -93,8 +93,8 @@ ROW_FIELDS = (
     "last_played_at",
     "status",
     "user_rating",
-    "library__platform__code",
-    "library__platform__name",
+    "release__platform__code",
+    "release__platform__name",
     "release__game_id",
     "release__game__title",
     "release__game__metacritic_score",
@@ -143,8 +143,8 @@ def game_row(row: dict[str, Any]) -> GameRow:
     return GameRow(
         game_id=row["release__game_id"],
         title=row["release__game__title"],
-        platform=row["library__platform__code"],
-        platform_name=row["library__platform__name"],
+        platform=row["release__platform__code"],
+        platform_name=row["release__platform__name"],
         library_id=row["library_id"],
         playtime_minutes=row["playtime_minutes"],
         playtime_hours=hours(row["playtime_minutes"]),
@@ -391,7 +391,7 @@ def _timestamp(when: datetime | None) -> float:
 
 def owned_copy(entry: LibraryGame, **extra) -> OwnedCopy:
     """One owned copy of a game as every door shows it (platform, library, playtime, status)."""
-    platform = entry.library.platform
+    platform = entry.release.platform
     return OwnedCopy(
         platform=platform.code,
         platform_name=platform.name,

@@ -15,8 +15,9 @@ from platforms.contract import (
 # open-source GOG tool signs in as Galaxy, and the redirect must be Galaxy's own page.
 CLIENT_ID = "46899977096215655"
 REDIRECT_URI = "https://embed.gog.com/on_login_success?origin=client"
+# {GOG_AUTH_URL} is the setting's value when the page is shown (the fake GOG in a demo).
 LOGIN_URL = (
-    "https://auth.gog.com/auth?client_id=46899977096215655"
+    "{GOG_AUTH_URL}/auth?client_id=46899977096215655"
     "&redirect_uri=https%3A%2F%2Fembed.gog.com%2Fon_login_success%3Forigin%3Dclient"
     "&response_type=code&layout=client2"
 )
