@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 
 from gamedjinn.nul_characters import NUL_IN_TEXT, contains_nul
 from games.queries import InvalidFilter, LibraryFilters
@@ -231,7 +231,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         ctx: Context,
         platform_code: Annotated[PlatformCode, Field(description="The platform, e.g. steam.")],
         credentials: Annotated[
-            dict[str, Annotated[str, Field(max_length=2000)]],
+            dict[str, Annotated[SecretStr, Field(max_length=2000)]],
             Field(
                 description="The store's add-form fields by name, as get_supported_platforms "
                 "lists them in credential_fields (Steam: account and optionally api_key; GOG: "
@@ -247,8 +247,9 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         File sources (kind "file" in get_supported_platforms) are imported in the web UI or
         with manage.py importlibrary instead."""
         caller = who(ctx, write=True, tool="add_platform_library")
+        values = {name: value.get_secret_value() for name, value in credentials.items()}
         library = await run_as(
-            caller, add_library, platform_code, credentials, display_name=display_name
+            caller, add_library, platform_code, values, display_name=display_name
         )
         return await orm(library_out, library)
 

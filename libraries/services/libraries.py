@@ -238,7 +238,7 @@ def clean_values(
                 f"{field.label} is too long (at most {field.max_length} characters)."
             )
         if field.required and not value and not reconnecting:
-            raise LibraryError(f"Enter {field.label[:1].lower()}{field.label[1:]}.")
+            raise LibraryError(f"{field.label} is missing (the {field.name} field).")
         cleaned[field.name] = value
     unknown = sorted(set(values) - {field.name for field in spec.fields})
     if unknown:

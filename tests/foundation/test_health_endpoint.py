@@ -11,7 +11,15 @@ def test_it_is_healthy_when_every_dependency_answers(client, db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "broker", "worker", "migrations", "ollama"}
+    assert set(body["checks"]) == {
+        "database",
+        "cache",
+        "broker",
+        "worker",
+        "migrations",
+        "ollama",
+        "libraries",
+    }
 
 
 def test_it_answers_503_without_a_worker_heartbeat(client, db):

@@ -137,12 +137,10 @@ def test_it_never_echoes_a_credential_in_a_validation_error(alice_server, game_w
         call(
             alice_server,
             "add_platform_library",
-            {"platform_code": "steam", "credentials": {"api_key": secret, "user_identifier": ""}},
+            {"platform_code": "steam", "credentials": {"api_key": secret, "account": ""}},
         )
     )
-    assert text.startswith(
-        "Invalid arguments for add_platform_library: credentials.user_identifier"
-    )
+    assert text == "Steam account is missing (the account field)."
     assert secret not in text
 
 

@@ -80,5 +80,5 @@ def test_it_types_enumerations_so_clients_can_offer_the_choices(alice_server):
     statuses = search["status_filter"]["anyOf"][0]["enum"]
     assert statuses == ["backlog", "playing", "completed", "abandoned", "wishlist"]
     assert search["rating_filter"]["anyOf"][0]["enum"] == ["E", "E10+", "T", "M", "AO"]
-    secret = tools(alice_server)["add_platform_library"].inputSchema["$defs"]["PlatformCredentials"]
-    assert secret["properties"]["api_key"]["anyOf"][0]["writeOnly"] is True
+    credentials = tools(alice_server)["add_platform_library"].inputSchema["properties"]
+    assert credentials["credentials"]["additionalProperties"]["writeOnly"] is True

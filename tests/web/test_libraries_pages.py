@@ -22,7 +22,7 @@ def add(client, world, **fields):
         "api_key": world.api_key,
         "display_name": "",
     }
-    return client.post("/libraries/add/", data | fields)
+    return client.post("/libraries/add/steam/", data | fields)
 
 
 def test_adding_a_library_checks_with_steam_saves_it_and_starts_a_sync(
