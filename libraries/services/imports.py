@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -85,8 +86,27 @@ class StoredFile:
 
 
 def read_file(spec: IntegrationSpec, path: Path) -> ImportedFile:
+    """The file read by its source's reader; the last stored copy read is remembered, so the run
+    that follows an upload in the same process does not read a large file twice. A stored copy
+    is never changed after it was written (each upload gets a new name), so this cannot go stale."""
+    with _last_read_lock:
+        if _last_read is not None and _last_read[0] == path:
+            return _last_read[1]
     reader: Callable[[Path], ImportedFile] = spec.load_client_factory()
-    return reader(path)
+    imported = reader(path)
+    if path.parent == imports_dir():
+        _remember(path, imported)
+    return imported
+
+
+_last_read: tuple[Path, ImportedFile] | None = None
+_last_read_lock = threading.Lock()
+
+
+def _remember(path: Path, imported: ImportedFile) -> None:
+    global _last_read
+    with _last_read_lock:
+        _last_read = (path, imported)
 
 
 def file_spec(source_code: str) -> IntegrationSpec:
