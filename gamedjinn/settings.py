@@ -79,6 +79,7 @@ AUTH_REMOTE_USER_HEADER = env_str("AUTH_REMOTE_USER_HEADER")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "libraries.uploads.limit_upload_size",
     "gamedjinn.nul_characters.reject_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -28,7 +28,7 @@ from libraries.services.libraries import (
     update_library,
 )
 from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
-from libraries.uploads import upload_limit_bytes, upload_refused_sentence
+from libraries.uploads import upload_limit_bytes, upload_refused, upload_refused_sentence
 
 router = Router(tags=["libraries"])
 
@@ -233,7 +233,7 @@ def import_library(
     database). The whole file is read before anything is saved; a newer file of the same
     account updates its library in place. The import itself runs as a sync run."""
     _require_write(request)
-    if file.size is not None and file.size > upload_limit_bytes():
+    if upload_refused(request) or (file.size or 0) > upload_limit_bytes():
         return Status(413, {"detail": upload_refused_sentence()})
     try:
         library, run, imported = import_uploaded_file(request.user, source, file, name=name)

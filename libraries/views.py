@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -29,7 +28,7 @@ from libraries.services.libraries import (
     update_library,
 )
 from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
-from libraries.uploads import SizeLimitedUpload, upload_limit_bytes, upload_refused
+from libraries.uploads import upload_refused
 from platforms import registry
 from platforms.contract import HelpStep, IntegrationSpec, Kind
 
@@ -76,22 +75,17 @@ def add(request: PageRequest) -> HttpResponse:
     return render(request, "libraries/add.html", {"stores": _stores()})
 
 
-@csrf_exempt  # checked below, after the upload handlers are set (see Django's upload docs)
 @require_http_methods(["GET", "POST"])
 def add_store(request: PageRequest, platform: str) -> HttpResponse:
     spec = _spec_or_404(platform)
-    if request.method == "POST" and spec.kind is Kind.FILE:
-        request.upload_handlers.insert(0, SizeLimitedUpload(request, upload_limit_bytes()))
-    return _add_store(request, spec)
-
-
-@csrf_protect
-def _add_store(request: PageRequest, spec: IntegrationSpec) -> HttpResponse:
     form = StoreForm(spec, request.POST or None, request.FILES or None)
     if request.method == "POST":
         too_large = upload_refused(request)
         if too_large:
+            # What arrived of the upload was cut off: show the form anew with the one sentence.
+            form = StoreForm(spec, {})
             form.is_valid()
+            form.errors.clear()
             form.add_error(None, too_large)
         elif form.is_valid():
             try:

@@ -116,10 +116,8 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
 
     with transaction.atomic():
         current: dict[StoreKey, _Current] = {
-            (platform_id, external_id): _Current(*rest)
-            for platform_id, external_id, *rest in LibraryGame.objects.filter(
-                library=library
-            ).values_list(
+            (row[0], row[1]): _Current(*row[2:])
+            for row in LibraryGame.objects.filter(library=library).values_list(
                 "release__platform_id",
                 "release__external_id",
                 "id",
