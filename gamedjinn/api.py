@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from csp.decorators import csp_exempt
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from mcp_bridge.keys import authenticate_key
+from mcp_bridge.keys import authenticate_key, presented_key
 
 
 class BearerKey(HttpBearer):
@@ -22,6 +27,19 @@ class HeaderKey(APIKeyHeader):
         return _authenticate(request, key)
 
 
+class BrowserSession(SessionAuth):
+    """The signed-in browser session, which must carry its CSRF token to write.
+
+    Without a signed-in session there is nothing to forge, so no CSRF check: ninja's own session
+    auth checks CSRF first and its refusal would stop the key checks after it.
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 def _authenticate(request, key):
     found = authenticate_key(key or "")
     if found is None:
@@ -30,15 +48,30 @@ def _authenticate(request, key):
     return found.user
 
 
+def _signed_in_or_keyed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document and its docs page: for a client with an API key (code generators
+    read the document) or a signed-in browser; anyone else is sent to sign in."""
+    browser_view = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if authenticate_key(presented_key(request.headers)) is not None:
+            return view(request, *args, **kwargs)
+        return browser_view(request, *args, **kwargs)
+
+    return wrapper
+
+
 api = NinjaAPI(
     title="Game Djinn API",
     version="1",
     description="Your game library over REST. Authenticate with a session or an API key "
     "(Authorization: Bearer <key> or X-API-Key).",
-    auth=[django_auth, BearerKey(), HeaderKey()],
+    # Keys first: a request that presents one is a script, whatever cookies it also carries.
+    auth=[BearerKey(), HeaderKey(), BrowserSession()],
     # The API docs page (Swagger UI) loads its script from a CDN and starts it inline: it is the
     # one page without the Content-Security-Policy, and it is for signed-in users only.
-    docs_decorator=lambda view: csp_exempt()(login_required(view)),
+    docs_decorator=lambda view: csp_exempt()(_signed_in_or_keyed(view)),
     urls_namespace="api",
 )
 api.add_router("/libraries/", "libraries.api.router")

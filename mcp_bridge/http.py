@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mcp_bridge.keys import authenticate_key
+from mcp_bridge.keys import authenticate_key, presented_key
 from mcp_bridge.orm import orm
 from mcp_bridge.server import SCOPE_KEY
 
@@ -70,7 +70,7 @@ class McpGate:
         if refused is not None:
             await refused(scope, receive, send)
             return
-        owner = await orm(authenticate_key, _presented_key(request))
+        owner = await orm(authenticate_key, presented_key(request.headers))
         if owner is None:
             logger.info("MCP request without a valid key from %s", _client(request))
             await _unauthorized(scope, receive, send)
@@ -101,14 +101,6 @@ class McpGate:
                 self.session_owners[value.decode("latin-1")] = user_pk
                 while len(self.session_owners) > REMEMBERED_SESSIONS:
                     self.session_owners.popitem(last=False)
-
-
-def _presented_key(request: Request) -> str:
-    authorization = request.headers.get("authorization", "")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    return request.headers.get("x-api-key", "").strip()
 
 
 def _client(request: Request) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -50,6 +51,15 @@ def revoke_key(user, key_id: int) -> bool:
             revoked_at=timezone.now()
         )
     )
+
+
+def presented_key(headers: Mapping[str, str]) -> str:
+    """The key a request presents, as `Authorization: Bearer <key>` or `X-API-Key: <key>`;
+    HEADERS is a case-insensitive mapping (Django's request.headers, Starlette's)."""
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return headers.get("x-api-key", "").strip()
 
 
 def authenticate_key(plaintext: str) -> KeyOwner | None:
