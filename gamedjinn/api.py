@@ -8,7 +8,8 @@ from typing import Any
 
 from csp.decorators import csp_exempt
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
@@ -48,13 +49,13 @@ def _authenticate(request, key):
     return found.user
 
 
-def _signed_in_or_keyed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _signed_in_or_keyed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The OpenAPI document and its docs page: for a client with an API key (code generators
     read the document) or a signed-in browser; anyone else is sent to sign in."""
     browser_view = login_required(view)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if authenticate_key(presented_key(request.headers)) is not None:
             return view(request, *args, **kwargs)
         return browser_view(request, *args, **kwargs)
