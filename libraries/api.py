@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from gamedjinn.request_types import ApiRequest
 from libraries.models import Library, SyncRun
 from libraries.progress import SyncCounts, counts_of
+from libraries.queries import counted_libraries
 from libraries.services.libraries import (
     MAX_SYNC_INTERVAL_HOURS,
     LibraryError,
@@ -80,7 +81,9 @@ class LibraryOut(Schema):
     sync_interval_hours: int
     last_synced_at: datetime | None
     next_sync_due_at: datetime | None
-    game_count: int = Field(description="Games currently in the library.")
+    game_count: int = Field(
+        description="Games in the library you see: present, not hidden, within your rating cap."
+    )
     created_at: datetime
 
     @staticmethod
@@ -90,10 +93,6 @@ class LibraryOut(Schema):
     @staticmethod
     def resolve_api_key(obj: Library) -> str:
         return obj.masked_api_key
-
-    @staticmethod
-    def resolve_game_count(obj: Library) -> int:
-        return getattr(obj, "game_count", 0)
 
 
 class SyncRequest(Schema):
@@ -166,11 +165,7 @@ class Conflict(Schema):
 
 
 def _libraries(request: ApiRequest) -> QuerySet[Library]:
-    return (
-        Library.objects.filter(owner=request.user)
-        .select_related("platform")
-        .annotate(game_count=Count("entries", filter=Q(entries__removed_at__isnull=True)))
-    )
+    return counted_libraries(request.user)
 
 
 def _require_write(request: ApiRequest) -> None:

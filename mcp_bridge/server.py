@@ -65,7 +65,7 @@ from mcp_bridge.platforms import (
     LibraryOut,
     PlatformCredentials,
     Platforms,
-    library_out,
+    one_library,
     supported_platforms,
 )
 from mcp_bridge.syncing import SyncOut, follow_run, start_sync, sync_out
@@ -250,7 +250,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
             api_key=key,
             display_name=display_name,
         )
-        return await orm(library_out, library)
+        return await run_as(caller, one_library, library.pk)
 
     @mcp.tool(
         annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=True)
