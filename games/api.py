@@ -12,11 +12,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from gamedjinn.api_auth import require_write
 from gamedjinn.request_types import ApiRequest
 from games.queries import MAX_PAGE_SIZE, PAGE_SIZE, InvalidFilter, library_summary
 from games.schemas import (
@@ -41,7 +41,6 @@ from games.services.cross_platform import cross_platform_games
 from games.services.export import export_library
 from games.services.recommendations import recommend_games
 from games.services.search import game_details, search_games
-from mcp_bridge.models import ApiKey
 
 router = Router(tags=["games"])
 
@@ -74,13 +73,6 @@ def _services(view: Callable[..., Any]) -> Callable[..., Any]:
             raise HttpError(400, str(exc)) from None
 
     return wrapper
-
-
-def _writer(request: ApiRequest) -> User:
-    """The user, if the request may change things: a session, or a read-write API key."""
-    if getattr(request, "api_key_scope", ApiKey.Scope.WRITE) != ApiKey.Scope.WRITE:
-        raise HttpError(403, "This API key is read-only; use a read-write key to change things.")
-    return request.auth
 
 
 @router.get("/", response=GameList, summary="Search the library")
@@ -146,7 +138,9 @@ def collection_list(request: ApiRequest):
 @router.post("/collections", response={201: CollectionOut}, summary="Create a smart collection")
 @_services
 def collection_create(request: ApiRequest, payload: CollectionIn):
-    return Status(201, collections.create_collection(_writer(request), payload.name, payload.rules))
+    return Status(
+        201, collections.create_collection(require_write(request), payload.name, payload.rules)
+    )
 
 
 @router.get(
@@ -166,7 +160,7 @@ def collection_detail(request: ApiRequest, collection_id: int, paging: Query[Pag
 @_services
 def collection_update(request: ApiRequest, collection_id: int, payload: CollectionPatch):
     return collections.update_collection(
-        _writer(request), collection_id, name=payload.name, rules=payload.rules
+        require_write(request), collection_id, name=payload.name, rules=payload.rules
     )
 
 
@@ -175,7 +169,7 @@ def collection_update(request: ApiRequest, collection_id: int, payload: Collecti
 )
 @_services
 def collection_delete(request: ApiRequest, collection_id: int):
-    collections.delete_collection(_writer(request), collection_id)
+    collections.delete_collection(require_write(request), collection_id)
     return Status(204, None)
 
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
+from gamedjinn.api_auth import require_write
 from gamedjinn.request_types import ApiRequest
 from libraries.models import Library, SyncRun
 from libraries.progress import SyncCounts, counts_of
-from libraries.queries import counted_libraries
+from libraries.queries import counted_libraries, library_for
 from libraries.services.libraries import (
     MAX_SYNC_INTERVAL_HOURS,
     LibraryError,
@@ -164,24 +164,22 @@ class Conflict(Schema):
 # --- endpoints ------------------------------------------------------------------------------
 
 
-def _libraries(request: ApiRequest) -> QuerySet[Library]:
-    return counted_libraries(request.user)
-
-
-def _require_write(request: ApiRequest) -> None:
-    if getattr(request, "api_key_scope", None) == "read":
-        raise HttpError(403, "This API key is read-only; use a key with the write scope.")
+def _library(request: ApiRequest, library_id: int) -> Library:
+    try:
+        return library_for(request.user, library_id)
+    except Library.DoesNotExist:
+        raise Http404 from None
 
 
 @router.get("/", response=list[LibraryOut], summary="List your libraries")
 def list_libraries(request: ApiRequest):
-    return _libraries(request)
+    return counted_libraries(request.user)
 
 
 @router.post("/", response={201: LibraryOut, 400: Problem}, summary="Add a library")
 def create_library(request: ApiRequest, payload: LibraryIn):
     """Checks the account against the platform (key, account, privacy) before saving it."""
-    _require_write(request)
+    require_write(request)
     try:
         library = add_library(
             request.user,
@@ -192,32 +190,32 @@ def create_library(request: ApiRequest, payload: LibraryIn):
         )
     except LibraryError as exc:
         return Status(400, {"detail": exc.message})
-    return Status(201, get_object_or_404(_libraries(request), pk=library.pk))
+    return Status(201, _library(request, library.pk))
 
 
 @router.get("/{id:library_id}", response=LibraryOut, summary="Get a library")
 def get_library(request: ApiRequest, library_id: int):
-    return get_object_or_404(_libraries(request), pk=library_id)
+    return _library(request, library_id)
 
 
 @router.patch(
     "/{id:library_id}", response={200: LibraryOut, 400: Problem}, summary="Change a library"
 )
 def patch_library(request: ApiRequest, library_id: int, payload: LibraryPatch):
-    _require_write(request)
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    require_write(request)
+    library = _library(request, library_id)
     try:
         update_library(library, **payload.model_dump(exclude_unset=True))
     except LibraryError as exc:
         return Status(400, {"detail": exc.message})
-    return Status(200, get_object_or_404(_libraries(request), pk=library_id))
+    return Status(200, _library(request, library_id))
 
 
 @router.delete("/{id:library_id}", response={204: None}, summary="Delete a library")
 def remove_library(request: ApiRequest, library_id: int):
     """Deletes the library, its entries and its sync history; games stay for other owners."""
-    _require_write(request)
-    delete_library(get_object_or_404(_libraries(request), pk=library_id))
+    require_write(request)
+    delete_library(_library(request, library_id))
     return Status(204, None)
 
 
@@ -228,8 +226,8 @@ def remove_library(request: ApiRequest, library_id: int):
 )
 def start_sync(request: ApiRequest, library_id: int, payload: SyncRequest | None = None):
     """Queues a sync and answers at once; follow it at GET /runs/{run_id} or on ws/sync/."""
-    _require_write(request)
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    require_write(request)
+    library = _library(request, library_id)
     payload = payload or SyncRequest()
     try:
         run = request_sync(
@@ -248,8 +246,8 @@ def start_sync(request: ApiRequest, library_id: int, payload: SyncRequest | None
 def retry_sync(request: ApiRequest, library_id: int):
     """A sync the platform rate-limited waits until its retry_at; this resumes it at once
     (where it stopped). 409 when no sync of the library is waiting."""
-    _require_write(request)
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    require_write(request)
+    library = _library(request, library_id)
     run = retry_now(library)
     if run is None:
         return Status(409, {"detail": "No sync of this library is waiting on a rate limit."})
@@ -259,7 +257,7 @@ def retry_sync(request: ApiRequest, library_id: int):
 @router.get("/{id:library_id}/runs", response=list[SyncRunOut], summary="Sync history")
 def list_runs(request: ApiRequest, library_id: int, limit: int = 20):
     """The library's syncs, newest first (at most 100)."""
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    library = _library(request, library_id)
     return library.sync_runs.all()[: max(1, min(limit, 100))]
 
 

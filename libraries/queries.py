@@ -80,9 +80,11 @@ def libraries_of(user) -> list[Library]:
     return list(Library.objects.filter(owner=user).select_related("platform"))
 
 
-def library_for(user, library_id: int) -> Library:
-    """One of the user's libraries. Raises Library.DoesNotExist for anyone else's."""
-    return Library.objects.select_related("platform").get(owner=user, pk=library_id)
+def library_for(user, library_id: int) -> CountedLibrary:
+    """One of the user's libraries, with its game_count: the one "is this library yours" check of
+    every door. Raises Library.DoesNotExist for anyone else's, which each door answers exactly as
+    for a library that does not exist, so ids do not leak."""
+    return counted_libraries(user).get(pk=library_id)
 
 
 def library_state(user, library: Library) -> LibraryState:

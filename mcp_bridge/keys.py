@@ -53,6 +53,11 @@ def revoke_key(user, key_id: int) -> bool:
     )
 
 
+def can_write(scope: str) -> bool:
+    """The one read-only rule, for every door: only a key with the write scope changes things."""
+    return scope == ApiKey.Scope.WRITE
+
+
 def presented_key(headers: Mapping[str, str]) -> str:
     """The key a request presents, as `Authorization: Bearer <key>` or `X-API-Key: <key>`;
     HEADERS is a case-insensitive mapping (Django's request.headers, Starlette's)."""

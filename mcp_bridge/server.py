@@ -58,8 +58,7 @@ from games.services.export import export_library
 from libraries.models import SyncRun
 from libraries.services.libraries import LibraryError, add_library
 from libraries.services.sync import SyncAlreadyRunning
-from mcp_bridge.keys import KeyOwner
-from mcp_bridge.models import ApiKey
+from mcp_bridge.keys import KeyOwner, can_write
 from mcp_bridge.orm import orm
 from mcp_bridge.platforms import (
     LibraryOut,
@@ -202,7 +201,7 @@ def _caller(ctx: Context, fixed_user, *, write: bool = False, tool: str = "") ->
         owner: KeyOwner | None = request.scope.get(SCOPE_KEY) if request is not None else None
         if owner is None:
             raise ToolFailure("This server needs an API key with every request.")
-        caller = Caller(owner.user, can_write=owner.scope == ApiKey.Scope.WRITE)
+        caller = Caller(owner.user, can_write=can_write(owner.scope))
     if write and not caller.can_write:
         raise ToolFailure(f"This API key is read-only; {tool} needs a read-write key.")
     return caller
