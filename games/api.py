@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from gamedjinn.api_auth import require_write
+from gamedjinn.api_schemas import JsonObjectBody
 from gamedjinn.request_types import ApiRequest
 from games.queries import MAX_PAGE_SIZE, PAGE_SIZE, InvalidFilter, library_summary
 from games.schemas import (
@@ -50,12 +51,12 @@ class Paging(Schema):
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
 
 
-class CollectionIn(Schema):
+class CollectionIn(JsonObjectBody):
     name: str = Field(..., min_length=1, max_length=100)
     rules: CollectionRules
 
 
-class CollectionPatch(Schema):
+class CollectionPatch(JsonObjectBody):
     name: str | None = Field(None, min_length=1, max_length=100)
     rules: CollectionRules | None = None
 

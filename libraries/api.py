@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from gamedjinn.api_auth import require_write
+from gamedjinn.api_schemas import JsonObjectBody
 from gamedjinn.request_types import ApiRequest
 from libraries.models import Library, SyncRun
 from libraries.progress import SyncCounts, counts_of
@@ -34,7 +35,7 @@ router = Router(tags=["libraries"])
 # --- schemas --------------------------------------------------------------------------------
 
 
-class LibraryIn(Schema):
+class LibraryIn(JsonObjectBody):
     platform: str = Field("steam", description="Platform code; 'steam' is the one that syncs.")
     identifier: str = Field(
         description="The account: a SteamID64, a Steam custom URL name, or a profile URL.",
@@ -50,7 +51,7 @@ class LibraryIn(Schema):
     )
 
 
-class LibraryPatch(Schema):
+class LibraryPatch(JsonObjectBody):
     display_name: str | None = Field(None, description="A new name.")
     api_key: str | None = Field(
         None,
@@ -95,7 +96,7 @@ class LibraryOut(Schema):
         return obj.masked_api_key
 
 
-class SyncRequest(Schema):
+class SyncRequest(JsonObjectBody):
     # Defaults by keyword: under ninja's dataclass_transform mypy sees no other, and start_sync
     # builds SyncRequest() itself.
     phases: list[Literal["owned", "details", "achievements", "all"]] | None = Field(
