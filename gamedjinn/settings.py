@@ -18,6 +18,7 @@ from gamedjinn import secrets_store
 from gamedjinn.env import (
     env_bool,
     env_choice,
+    env_email,
     env_float,
     env_int,
     env_list,
@@ -236,6 +237,23 @@ ACCOUNT_SESSION_REMEMBER = True
 ADMIN_EMAIL = env_str("ADMIN_EMAIL")
 ADMIN_PASSWORD = env_str("ADMIN_PASSWORD")
 ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
+
+# --- Mail (password resets) -------------------------------------------------------------------------
+# Without EMAIL_URL, messages are written to DATA_DIR/outbox: a reset never fails for want of a
+# mail server, and the admin can read the link there.
+_mail = env_email("EMAIL_URL", DATA_DIR)
+EMAIL_BACKEND = _mail.backend
+if _mail.file_path is not None:
+    _mail.file_path.mkdir(mode=0o700, exist_ok=True)  # reset links are secrets
+    EMAIL_FILE_PATH = str(_mail.file_path)
+EMAIL_HOST = _mail.host or "localhost"
+EMAIL_PORT = _mail.port or 25
+EMAIL_HOST_USER = _mail.user
+EMAIL_HOST_PASSWORD = _mail.password
+EMAIL_USE_TLS = _mail.use_tls
+EMAIL_USE_SSL = _mail.use_ssl
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Game Djinn <noreply@{PUBLIC_HOST}>")
 
 # --- Security ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
