@@ -141,6 +141,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     _db["TEST"] = {"NAME": str(DATA_DIR / "test_gamedjinn.sqlite3")}
+    if _db["NAME"] and _db["NAME"] != ":memory:" and not _db["NAME"].startswith("file:"):
+        # It holds the encrypted credentials and every session: private, like the keys.
+        secrets_store.private_file(Path(_db["NAME"]))
 else:
     # Price random reads for SSD-class storage (PostgreSQL's default assumes spinning disks);
     # otherwise a title search seq-scans games_game (12 ms at 10,000 games) instead of using
