@@ -5,7 +5,13 @@ from __future__ import annotations
 from csp.decorators import csp_exempt
 from ninja import NinjaAPI
 
-from gamedjinn.api_auth import BearerKey, BrowserSession, HeaderKey, signed_in_or_keyed
+from gamedjinn.api_auth import (
+    BearerKey,
+    BrowserSession,
+    HeaderKey,
+    OverBudget,
+    signed_in_or_keyed,
+)
 
 api = NinjaAPI(
     title="Game Djinn API",
@@ -22,3 +28,10 @@ api = NinjaAPI(
 )
 api.add_router("/libraries/", "libraries.api.router")
 api.add_router("/games/", "games.api.router")
+
+
+@api.exception_handler(OverBudget)
+def over_budget(request, exc: OverBudget):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response

@@ -18,6 +18,7 @@ from django.http.response import HttpResponseBase
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from gamedjinn import budgets
 from gamedjinn.request_types import ApiRequest
 from mcp_bridge.keys import authenticate_key, can_write, presented_key
 
@@ -46,7 +47,24 @@ class BrowserSession(SessionAuth):
     def __call__(self, request):
         if not request.user.is_authenticated:
             return None
-        return super().__call__(request)
+        user = super().__call__(request)
+        if user is not None:
+            _spend(budgets.user_client(user.pk))
+        return user
+
+
+class OverBudget(Exception):
+    """The client spent its request budget (API_RATE_LIMIT); answered 429 with Retry-After."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(budgets.over_budget_message(retry_after))
+        self.retry_after = retry_after
+
+
+def _spend(client: str) -> None:
+    retry_after = budgets.spend(client)
+    if retry_after is not None:
+        raise OverBudget(retry_after)
 
 
 def _authenticate(request, key):
@@ -54,6 +72,7 @@ def _authenticate(request, key):
     if found is None:
         return None
     request.user, request.api_key_scope = found.user, found.scope
+    _spend(budgets.key_client(found.prefix))
     return found.user
 
 

@@ -316,6 +316,8 @@ METADATA_STALE_DAYS = env_int("METADATA_STALE_DAYS", 30, minimum=1)
 
 # --- MCP and assistant ------------------------------------------------------------------------------------
 MCP_API_KEY = env_str("MCP_API_KEY")
+# Requests per seconds one API key (or one signed-in user on the REST API) may make.
+API_RATE_LIMIT = env_rate_limit("API_RATE_LIMIT", "600/60")
 OLLAMA_URL = env_url("OLLAMA_URL", "http://127.0.0.1:11434")
 OLLAMA_MODEL = env_str("OLLAMA_MODEL", "qwen3:8b")
 OLLAMA_TIMEOUT = env_float("OLLAMA_TIMEOUT", 120.0, minimum=1.0)

@@ -25,6 +25,7 @@ class KeyOwner:
     user: User
     scope: str
     key_id: int | None  # None for the MCP_API_KEY from the environment
+    prefix: str = "env"  # the key's visible prefix; names its request budget
 
 
 def _hash(plaintext: str) -> str:
@@ -90,4 +91,4 @@ def authenticate_key(plaintext: str) -> KeyOwner | None:
     # At most one write a minute per key: on SQLite every write serialises with the sync worker.
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return KeyOwner(key.user, key.scope, key.pk)
+    return KeyOwner(key.user, key.scope, key.pk, key.prefix)
