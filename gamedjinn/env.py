@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -23,6 +23,26 @@ FALSE_VALUES = {"0", "false", "no", "off"}
 class RateLimit(NamedTuple):
     requests: int
     seconds: int
+
+
+class EmailConfig(NamedTuple):
+    backend: str
+    host: str = ""
+    port: int = 0
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    file_path: Path | None = None
+
+
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+# scheme → (default port, STARTTLS, implicit TLS)
+_SMTP_SCHEMES = {
+    "smtp": (587, True, False),
+    "smtps": (465, False, True),
+    "smtp+plain": (25, False, False),
+}
 
 
 def _raw(name: str) -> str | None:
@@ -142,3 +162,42 @@ def read_setting(setting: SettingSpec) -> object:
     if setting.kind not in readers:
         raise ImproperlyConfigured(f"{setting.name} has an unknown setting kind {setting.kind!r}.")
     return readers[setting.kind]()
+
+
+def env_email(name: str, data_dir: Path) -> EmailConfig:
+    """Where mail (password resets) goes, from one URL:
+
+    - unset: into files under DATA_DIR/outbox, so a fresh install works without a mail server;
+    - ``smtp://user:password@host:587`` (STARTTLS), ``smtps://…:465`` (TLS from the start),
+      ``smtp+plain://host:25`` (a LAN relay without TLS); user and password URL-encoded;
+    - ``console:`` prints messages to the log (they hold reset links: development only).
+    """
+    value = env_str(name)
+    if not value:
+        return EmailConfig(
+            backend="django.core.mail.backends.filebased.EmailBackend",
+            file_path=data_dir / "outbox",
+        )
+    parts = urlsplit(value)
+    if parts.scheme == "console":
+        return EmailConfig(backend="django.core.mail.backends.console.EmailBackend")
+    if parts.scheme not in _SMTP_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must be an smtp://, smtps://, smtp+plain:// or console: URL."
+        )
+    default_port, starttls, implicit_tls = _SMTP_SCHEMES[parts.scheme]
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"{name} names no mail server, e.g. smtp://mail.example.com.")
+    return EmailConfig(
+        backend=_SMTP,
+        host=parts.hostname,
+        port=port,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=starttls,
+        use_ssl=implicit_tls,
+    )

@@ -28,6 +28,17 @@ def _write_private(path: Path, content: str) -> None:
         handle.write(content)
 
 
+def private_file(path: Path) -> None:
+    """Make PATH a file only its owner can read or write: create it empty if missing (SQLite takes
+    an empty file for a new database, and gives its -wal and -shm files the same mode), and
+    tighten one an older version created readable by others."""
+    with contextlib.suppress(FileExistsError):
+        _write_private(path, "")
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        path.chmod(mode & 0o700)
+
+
 def read_or_create(path: Path, generate) -> str:
     """Return the secret in PATH, creating it with GENERATE() on first use."""
     try:

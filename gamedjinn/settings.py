@@ -18,9 +18,11 @@ from gamedjinn import secrets_store
 from gamedjinn.env import (
     env_bool,
     env_choice,
+    env_email,
     env_float,
     env_int,
     env_list,
+    env_rate_limit,
     env_str,
     env_url,
     read_setting,
@@ -142,6 +144,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     _db["TEST"] = {"NAME": str(DATA_DIR / "test_gamedjinn.sqlite3")}
+    if _db["NAME"] and _db["NAME"] != ":memory:" and not _db["NAME"].startswith("file:"):
+        # It holds the encrypted credentials and every session: private, like the keys.
+        secrets_store.private_file(Path(_db["NAME"]))
 else:
     # Price random reads for SSD-class storage (PostgreSQL's default assumes spinning disks);
     # otherwise a title search seq-scans games_game (12 ms at 10,000 games) instead of using
@@ -239,6 +244,23 @@ ADMIN_EMAIL = env_str("ADMIN_EMAIL")
 ADMIN_PASSWORD = env_str("ADMIN_PASSWORD")
 ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
 
+# --- Mail (password resets) -------------------------------------------------------------------------
+# Without EMAIL_URL, messages are written to DATA_DIR/outbox: a reset never fails for want of a
+# mail server, and the admin can read the link there.
+_mail = env_email("EMAIL_URL", DATA_DIR)
+EMAIL_BACKEND = _mail.backend
+if _mail.file_path is not None:
+    _mail.file_path.mkdir(mode=0o700, exist_ok=True)  # reset links are secrets
+    EMAIL_FILE_PATH = str(_mail.file_path)
+EMAIL_HOST = _mail.host or "localhost"
+EMAIL_PORT = _mail.port or 25
+EMAIL_HOST_USER = _mail.user
+EMAIL_HOST_PASSWORD = _mail.password
+EMAIL_USE_TLS = _mail.use_tls
+EMAIL_USE_SSL = _mail.use_ssl
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Game Djinn <noreply@{PUBLIC_HOST}>")
+
 # --- Security ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PUBLIC_IS_HTTPS
@@ -307,6 +329,8 @@ METADATA_SOURCE_PRIORITY = env_list(
 
 # --- MCP and assistant ------------------------------------------------------------------------------------
 MCP_API_KEY = env_str("MCP_API_KEY")
+# Requests per seconds one API key (or one signed-in user on the REST API) may make.
+API_RATE_LIMIT = env_rate_limit("API_RATE_LIMIT", "600/60")
 OLLAMA_URL = env_url("OLLAMA_URL", "http://127.0.0.1:11434")
 OLLAMA_MODEL = env_str("OLLAMA_MODEL", "qwen3:8b")
 OLLAMA_TIMEOUT = env_float("OLLAMA_TIMEOUT", 120.0, minimum=1.0)

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from gamedjinn.api_auth import require_write
+from gamedjinn.api_schemas import JsonObjectBody
 from gamedjinn.request_types import ApiRequest
 from games.queries import MAX_PAGE_SIZE, PAGE_SIZE, InvalidFilter, library_summary
 from games.schemas import (
@@ -41,7 +42,6 @@ from games.services.cross_platform import cross_platform_games
 from games.services.export import export_library
 from games.services.recommendations import recommend_games
 from games.services.search import game_details, search_games
-from mcp_bridge.models import ApiKey
 
 router = Router(tags=["games"])
 
@@ -51,12 +51,12 @@ class Paging(Schema):
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
 
 
-class CollectionIn(Schema):
+class CollectionIn(JsonObjectBody):
     name: str = Field(..., min_length=1, max_length=100)
     rules: CollectionRules
 
 
-class CollectionPatch(Schema):
+class CollectionPatch(JsonObjectBody):
     name: str | None = Field(None, min_length=1, max_length=100)
     rules: CollectionRules | None = None
 
@@ -74,13 +74,6 @@ def _services(view: Callable[..., Any]) -> Callable[..., Any]:
             raise HttpError(400, str(exc)) from None
 
     return wrapper
-
-
-def _writer(request: ApiRequest) -> User:
-    """The user, if the request may change things: a session, or a read-write API key."""
-    if getattr(request, "api_key_scope", ApiKey.Scope.WRITE) != ApiKey.Scope.WRITE:
-        raise HttpError(403, "This API key is read-only; use a read-write key to change things.")
-    return request.auth
 
 
 @router.get("/", response=GameList, summary="Search the library")
@@ -146,7 +139,9 @@ def collection_list(request: ApiRequest):
 @router.post("/collections", response={201: CollectionOut}, summary="Create a smart collection")
 @_services
 def collection_create(request: ApiRequest, payload: CollectionIn):
-    return Status(201, collections.create_collection(_writer(request), payload.name, payload.rules))
+    return Status(
+        201, collections.create_collection(require_write(request), payload.name, payload.rules)
+    )
 
 
 @router.get(
@@ -166,7 +161,7 @@ def collection_detail(request: ApiRequest, collection_id: int, paging: Query[Pag
 @_services
 def collection_update(request: ApiRequest, collection_id: int, payload: CollectionPatch):
     return collections.update_collection(
-        _writer(request), collection_id, name=payload.name, rules=payload.rules
+        require_write(request), collection_id, name=payload.name, rules=payload.rules
     )
 
 
@@ -175,7 +170,7 @@ def collection_update(request: ApiRequest, collection_id: int, payload: Collecti
 )
 @_services
 def collection_delete(request: ApiRequest, collection_id: int):
-    collections.delete_collection(_writer(request), collection_id)
+    collections.delete_collection(require_write(request), collection_id)
     return Status(204, None)
 
 

@@ -1,4 +1,9 @@
-"""Content-rating scales, ordered from mildest to strictest, for "at or below" filters."""
+"""Content-rating scales, ordered from mildest to strictest, for "at or below" filters, and the
+one table that turns a store's spelling of a rating into ours.
+
+Pure Python, no Django import: the store parsers (platforms/integrations) read ratings with
+normalize_esrb too, so a rating means the same thing at parse time, at sync time and in a filter.
+"""
 
 from __future__ import annotations
 
@@ -22,13 +27,18 @@ _ESRB_ALIASES = {
     "m": "M",
     "ao": "AO",
     "rp": "RP",
+    # Early Childhood, retired by the ESRB in 2018 and folded into Everyone: stored as E, so a
+    # capped account still sees the game (an unknown rating would hide it as unrated).
     "ec": "E",
 }
 
 
-def normalize_esrb(value: str | None) -> str:
-    """Steam sends lowercase codes ("m", "e10"); store the board's own spelling, "" when unknown."""
-    return _ESRB_ALIASES.get((value or "").strip().lower(), "")
+def normalize_esrb(value: object) -> str:
+    """Steam sends lowercase codes ("m", "e10"); store the board's own spelling, "" when unknown
+    or not a string at all (the wire is not trusted)."""
+    if not isinstance(value, str):
+        return ""
+    return _ESRB_ALIASES.get(value.strip().lower(), "")
 
 
 def esrb_at_or_below(cap: str) -> list[str]:

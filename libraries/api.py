@@ -10,15 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from gamedjinn.api_auth import require_write
+from gamedjinn.api_schemas import JsonObjectBody
 from gamedjinn.request_types import ApiRequest
 from libraries.models import Library, SyncRun
 from libraries.progress import SyncCounts, counts_of
+from libraries.queries import counted_libraries, library_for
 from libraries.services.imports import import_uploaded_file
 from libraries.services.libraries import (
     MAX_SYNC_INTERVAL_HOURS,
@@ -36,7 +38,7 @@ router = Router(tags=["libraries"])
 # --- schemas --------------------------------------------------------------------------------
 
 
-class LibraryIn(Schema):
+class LibraryIn(JsonObjectBody):
     platform: str = Field(description="The store's code (GET /api/libraries/platforms).")
     credentials: dict[str, str] = Field(
         description="The store's add-form fields by name, as GET /api/libraries/platforms lists "
@@ -49,7 +51,7 @@ class LibraryIn(Schema):
     )
 
 
-class LibraryPatch(Schema):
+class LibraryPatch(JsonObjectBody):
     display_name: str | None = Field(None, description="A new name.")
     credentials: dict[str, str] | None = Field(
         None,
@@ -86,7 +88,9 @@ class LibraryOut(Schema):
     sync_interval_hours: int
     last_synced_at: datetime | None
     next_sync_due_at: datetime | None
-    game_count: int = Field(description="Games currently in the library.")
+    game_count: int = Field(
+        description="Games in the library you see: present, not hidden, within your rating cap."
+    )
     created_at: datetime
 
     @staticmethod
@@ -101,12 +105,8 @@ class LibraryOut(Schema):
     def resolve_api_key(obj: Library) -> str:
         return obj.masked_api_key
 
-    @staticmethod
-    def resolve_game_count(obj: Library) -> int:
-        return getattr(obj, "game_count", 0)
 
-
-class SyncRequest(Schema):
+class SyncRequest(JsonObjectBody):
     # Defaults by keyword: under ninja's dataclass_transform mypy sees no other, and start_sync
     # builds SyncRequest() itself.
     phases: list[Literal["owned", "details", "achievements", "all"]] | None = Field(
@@ -175,28 +175,22 @@ class Conflict(Schema):
 # --- endpoints ------------------------------------------------------------------------------
 
 
-def _libraries(request: ApiRequest) -> QuerySet[Library]:
-    return (
-        Library.objects.filter(owner=request.user)
-        .select_related("platform")
-        .annotate(game_count=Count("entries", filter=Q(entries__removed_at__isnull=True)))
-    )
-
-
-def _require_write(request: ApiRequest) -> None:
-    if getattr(request, "api_key_scope", None) == "read":
-        raise HttpError(403, "This API key is read-only; use a key with the write scope.")
+def _library(request: ApiRequest, library_id: int) -> Library:
+    try:
+        return library_for(request.user, library_id)
+    except Library.DoesNotExist:
+        raise Http404 from None
 
 
 @router.get("/", response=list[LibraryOut], summary="List your libraries")
 def list_libraries(request: ApiRequest):
-    return _libraries(request)
+    return counted_libraries(request.user)
 
 
 @router.post("/", response={201: LibraryOut, 400: Problem}, summary="Add a library")
 def create_library(request: ApiRequest, payload: LibraryIn):
     """Checks the account against the platform (key, account, privacy) before saving it."""
-    _require_write(request)
+    require_write(request)
     try:
         library = add_library(
             request.user,
@@ -206,7 +200,7 @@ def create_library(request: ApiRequest, payload: LibraryIn):
         )
     except LibraryError as exc:
         return Status(400, {"detail": exc.message})
-    return Status(201, get_object_or_404(_libraries(request), pk=library.pk))
+    return Status(201, _library(request, library.pk))
 
 
 class ImportOut(Schema):
@@ -232,7 +226,7 @@ def import_library(
     """Upload a library file (source: a file source's code, e.g. galaxy for a GOG Galaxy
     database). The whole file is read before anything is saved; a newer file of the same
     account updates its library in place. The import itself runs as a sync run."""
-    _require_write(request)
+    require_write(request)
     if upload_refused(request) or (file.size or 0) > upload_limit_bytes():
         return Status(413, {"detail": upload_refused_sentence()})
     try:
@@ -242,7 +236,7 @@ def import_library(
     return Status(
         202,
         {
-            "library": get_object_or_404(_libraries(request), pk=library.pk),
+            "library": _library(request, library.pk),
             "run": run,
             "left_out": [f"{what}: {why}" for what, why in imported.skipped],
         },
@@ -251,27 +245,27 @@ def import_library(
 
 @router.get("/{id:library_id}", response=LibraryOut, summary="Get a library")
 def get_library(request: ApiRequest, library_id: int):
-    return get_object_or_404(_libraries(request), pk=library_id)
+    return _library(request, library_id)
 
 
 @router.patch(
     "/{id:library_id}", response={200: LibraryOut, 400: Problem}, summary="Change a library"
 )
 def patch_library(request: ApiRequest, library_id: int, payload: LibraryPatch):
-    _require_write(request)
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    require_write(request)
+    library = _library(request, library_id)
     try:
         update_library(library, **payload.model_dump(exclude_unset=True))
     except LibraryError as exc:
         return Status(400, {"detail": exc.message})
-    return Status(200, get_object_or_404(_libraries(request), pk=library_id))
+    return Status(200, _library(request, library_id))
 
 
 @router.delete("/{id:library_id}", response={204: None}, summary="Delete a library")
 def remove_library(request: ApiRequest, library_id: int):
     """Deletes the library, its entries and its sync history; games stay for other owners."""
-    _require_write(request)
-    delete_library(get_object_or_404(_libraries(request), pk=library_id))
+    require_write(request)
+    delete_library(_library(request, library_id))
     return Status(204, None)
 
 
@@ -282,8 +276,8 @@ def remove_library(request: ApiRequest, library_id: int):
 )
 def start_sync(request: ApiRequest, library_id: int, payload: SyncRequest | None = None):
     """Queues a sync and answers at once; follow it at GET /runs/{run_id} or on ws/sync/."""
-    _require_write(request)
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    require_write(request)
+    library = _library(request, library_id)
     payload = payload or SyncRequest()
     try:
         run = request_sync(
@@ -302,8 +296,8 @@ def start_sync(request: ApiRequest, library_id: int, payload: SyncRequest | None
 def retry_sync(request: ApiRequest, library_id: int):
     """A sync the platform rate-limited waits until its retry_at; this resumes it at once
     (where it stopped). 409 when no sync of the library is waiting."""
-    _require_write(request)
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    require_write(request)
+    library = _library(request, library_id)
     run = retry_now(library)
     if run is None:
         return Status(409, {"detail": "No sync of this library is waiting on a rate limit."})
@@ -313,7 +307,7 @@ def retry_sync(request: ApiRequest, library_id: int):
 @router.get("/{id:library_id}/runs", response=list[SyncRunOut], summary="Sync history")
 def list_runs(request: ApiRequest, library_id: int, limit: int = 20):
     """The library's syncs, newest first (at most 100)."""
-    library = get_object_or_404(_libraries(request), pk=library_id)
+    library = _library(request, library_id)
     return library.sync_runs.all()[: max(1, min(limit, 100))]
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 
 from libraries.models import Library
 from libraries.progress import SyncProgressMessage, group_for_user
+from libraries.queries import library_for
 
 
 class SyncProgressConsumer(AsyncJsonWebsocketConsumer):
@@ -59,4 +60,8 @@ class SyncProgressConsumer(AsyncJsonWebsocketConsumer):
             return None
         if not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
             return None
-        return Library.objects.filter(pk=library_id, owner_id=user.pk).exists()
+        try:
+            library_for(user, library_id)
+        except Library.DoesNotExist:
+            return False
+        return True

@@ -7,13 +7,25 @@ there are (no query per library in a template loop).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from games.queries import visible_entries
 from libraries.models import Library, SyncRun
 
 HISTORY_SIZE = 20
+
+
+class _GameCount(TypedDict):
+    game_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    CountedLibrary = WithAnnotations[Library, _GameCount]
 
 
 @dataclass
@@ -29,26 +41,36 @@ class LibraryState:
         return self.library.pk
 
 
-def library_states(user) -> list[LibraryState]:
-    """The user's libraries, each with its latest run and visible game count (three queries)."""
-    latest = SyncRun.objects.filter(library=OuterRef("pk")).order_by("-created_at", "-id")
-    libraries = list(
+def counted_libraries(user) -> QuerySet[CountedLibrary]:
+    """The user's libraries with their platform and `game_count`: the games in each that the user
+    sees (visible_entries, so within their rating cap, and not hidden). One query however many
+    libraries; every door that shows a library's size reads it from here."""
+    visible = (
+        visible_entries(user)
+        .filter(hidden=False, library=OuterRef("pk"))
+        .order_by()
+        .values("library")
+        .annotate(games=Count("pk"))
+        .values("games")
+    )
+    return (
         Library.objects.filter(owner=user)
         .select_related("platform")
-        .annotate(latest_run_id=Subquery(latest.values("pk")[:1]))
+        .annotate(game_count=Coalesce(Subquery(visible), 0))
+    )
+
+
+def library_states(user) -> list[LibraryState]:
+    """The user's libraries, each with its latest run and visible game count (two queries)."""
+    latest = SyncRun.objects.filter(library=OuterRef("pk")).order_by("-created_at", "-id")
+    libraries = list(
+        counted_libraries(user).annotate(latest_run_id=Subquery(latest.values("pk")[:1]))
     )
     if not libraries:
         return []
     runs = SyncRun.objects.in_bulk([lib.latest_run_id for lib in libraries if lib.latest_run_id])
-    counts = dict(
-        visible_entries(user)
-        .filter(hidden=False)
-        .order_by()
-        .values_list("library_id")
-        .annotate(games=Count("pk"))
-    )
     return [
-        LibraryState(library=lib, run=runs.get(lib.latest_run_id), games=counts.get(lib.pk, 0))
+        LibraryState(library=lib, run=runs.get(lib.latest_run_id), games=lib.game_count)
         for lib in libraries
     ]
 
@@ -58,9 +80,11 @@ def libraries_of(user) -> list[Library]:
     return list(Library.objects.filter(owner=user).select_related("platform"))
 
 
-def library_for(user, library_id: int) -> Library:
-    """One of the user's libraries. Raises Library.DoesNotExist for anyone else's."""
-    return Library.objects.select_related("platform").get(owner=user, pk=library_id)
+def library_for(user, library_id: int) -> CountedLibrary:
+    """One of the user's libraries, with its game_count: the one "is this library yours" check of
+    every door. Raises Library.DoesNotExist for anyone else's, which each door answers exactly as
+    for a library that does not exist, so ids do not leak."""
+    return counted_libraries(user).get(pk=library_id)
 
 
 def library_state(user, library: Library) -> LibraryState:

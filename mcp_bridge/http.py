@@ -6,7 +6,9 @@ Every request, in this order:
 2. an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`), else 401 with a JSON error.
    The key's owner is put in the ASGI scope for the tools; the key is checked on every request,
    so an MCP session never stands in for authentication;
-3. an MCP session may only be used by the user who opened it (404 otherwise, as for an unknown one).
+3. the key's request budget (API_RATE_LIMIT, shared with the REST API), else 429 with
+   Retry-After;
+4. an MCP session may only be used by the user who opened it (404 otherwise, as for an unknown one).
 Sessions themselves (id on initialize, 400 without one, 404 for an unknown one) are the SDK's.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 
+import anyio.to_thread
 from django.conf import settings
 from mcp.server.fastmcp import FastMCP
 from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
@@ -22,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mcp_bridge.keys import authenticate_key
+from gamedjinn.budgets import key_client, over_budget_message, spend
+from mcp_bridge.keys import authenticate_key, presented_key
 from mcp_bridge.orm import orm
 from mcp_bridge.server import SCOPE_KEY
 
@@ -70,10 +74,15 @@ class McpGate:
         if refused is not None:
             await refused(scope, receive, send)
             return
-        owner = await orm(authenticate_key, _presented_key(request))
+        owner = await orm(authenticate_key, presented_key(request.headers))
         if owner is None:
             logger.info("MCP request without a valid key from %s", _client(request))
             await _unauthorized(scope, receive, send)
+            return
+        retry_after = await anyio.to_thread.run_sync(spend, key_client(owner.prefix))
+        if retry_after is not None:
+            logger.info("MCP key %s… over its request budget", owner.prefix)
+            await _over_budget(scope, receive, send, retry_after)
             return
         session_id = request.headers.get(SESSION_HEADER)
         if session_id and self.session_owners.get(session_id, owner.user.pk) != owner.user.pk:
@@ -103,14 +112,6 @@ class McpGate:
                     self.session_owners.popitem(last=False)
 
 
-def _presented_key(request: Request) -> str:
-    authorization = request.headers.get("authorization", "")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    return request.headers.get("x-api-key", "").strip()
-
-
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -124,6 +125,15 @@ async def _unauthorized(scope: Scope, receive: Receive, send: Send) -> None:
         },
         status_code=401,
         headers={"WWW-Authenticate": 'Bearer realm="Game Djinn MCP"'},
+    )
+    await response(scope, receive, send)
+
+
+async def _over_budget(scope: Scope, receive: Receive, send: Send, retry_after: int) -> None:
+    response = JSONResponse(
+        {"error": "rate_limited", "message": over_budget_message(retry_after)},
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
     )
     await response(scope, receive, send)
 

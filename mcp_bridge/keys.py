@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ class KeyOwner:
     user: User
     scope: str
     key_id: int | None  # None for the MCP_API_KEY from the environment
+    prefix: str = "env"  # the key's visible prefix; names its request budget
 
 
 def _hash(plaintext: str) -> str:
@@ -52,6 +54,20 @@ def revoke_key(user, key_id: int) -> bool:
     )
 
 
+def can_write(scope: str) -> bool:
+    """The one read-only rule, for every door: only a key with the write scope changes things."""
+    return scope == ApiKey.Scope.WRITE
+
+
+def presented_key(headers: Mapping[str, str]) -> str:
+    """The key a request presents, as `Authorization: Bearer <key>` or `X-API-Key: <key>`;
+    HEADERS is a case-insensitive mapping (Django's request.headers, Starlette's)."""
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return headers.get("x-api-key", "").strip()
+
+
 def authenticate_key(plaintext: str) -> KeyOwner | None:
     """The owner of PLAINTEXT, or None. MCP_API_KEY from the environment acts as the first admin."""
     if not plaintext:
@@ -75,4 +91,4 @@ def authenticate_key(plaintext: str) -> KeyOwner | None:
     # At most one write a minute per key: on SQLite every write serialises with the sync worker.
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return KeyOwner(key.user, key.scope, key.pk)
+    return KeyOwner(key.user, key.scope, key.pk, key.prefix)

@@ -4,14 +4,18 @@ No field carries a credential; `uses_own_api_key` only says whether there is one
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from pydantic import BaseModel, Field
 
-from libraries.models import Library
+from libraries.queries import counted_libraries
 from platforms import registry
 from platforms.contract import IntegrationSpec, Kind
 from platforms.models import Platform
+
+if TYPE_CHECKING:
+    from libraries.queries import CountedLibrary
 
 
 class LibraryOut(BaseModel):
@@ -27,7 +31,9 @@ class LibraryOut(BaseModel):
     account_id: str = Field(description="The account on the platform, e.g. a SteamID64.")
     uses_own_api_key: bool = Field(description="False when the server's key is used.")
     last_synced_at: datetime | None
-    games: int = Field(description="Owned games in this library.")
+    games: int = Field(
+        description="Games in this library you see: present, not hidden, within your rating cap."
+    )
 
 
 class CredentialFieldInfo(BaseModel):
@@ -64,7 +70,8 @@ class Platforms(BaseModel):
     platforms: list[PlatformInfo]
 
 
-def library_out(library: Library) -> LibraryOut:
+def library_out(library: CountedLibrary) -> LibraryOut:
+    """LIBRARY as the tools show it; it must come from counted_libraries (for its game_count)."""
     return LibraryOut(
         library_id=library.pk,
         platform=library.platform.code,
@@ -75,13 +82,17 @@ def library_out(library: Library) -> LibraryOut:
         account_id=library.user_identifier,
         uses_own_api_key=bool((library.credentials or {}).get("api_key")),
         last_synced_at=library.last_synced_at,
-        games=library.entries.filter(removed_at=None).count(),
+        games=library.game_count,
     )
 
 
+def one_library(user, library_id: int) -> LibraryOut:
+    return library_out(counted_libraries(user).get(pk=library_id))
+
+
 def supported_platforms(user) -> Platforms:
-    libraries: dict[int, list[Library]] = {}
-    for library in Library.objects.filter(owner=user).select_related("platform"):
+    libraries: dict[int, list[CountedLibrary]] = {}
+    for library in counted_libraries(user):
         libraries.setdefault(library.platform_id, []).append(library)
     items = []
     for platform in Platform.objects.all():

@@ -58,13 +58,12 @@ from games.services.export import export_library
 from libraries.models import SyncRun
 from libraries.services.libraries import LibraryError, add_library
 from libraries.services.sync import SyncAlreadyRunning
-from mcp_bridge.keys import KeyOwner
-from mcp_bridge.models import ApiKey
+from mcp_bridge.keys import KeyOwner, can_write
 from mcp_bridge.orm import orm
 from mcp_bridge.platforms import (
     LibraryOut,
     Platforms,
-    library_out,
+    one_library,
     supported_platforms,
 )
 from mcp_bridge.syncing import SyncOut, follow_run, start_sync, sync_out
@@ -201,7 +200,7 @@ def _caller(ctx: Context, fixed_user, *, write: bool = False, tool: str = "") ->
         owner: KeyOwner | None = request.scope.get(SCOPE_KEY) if request is not None else None
         if owner is None:
             raise ToolFailure("This server needs an API key with every request.")
-        caller = Caller(owner.user, can_write=owner.scope == ApiKey.Scope.WRITE)
+        caller = Caller(owner.user, can_write=can_write(owner.scope))
     if write and not caller.can_write:
         raise ToolFailure(f"This API key is read-only; {tool} needs a read-write key.")
     return caller
@@ -251,7 +250,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         library = await run_as(
             caller, add_library, platform_code, values, display_name=display_name
         )
-        return await orm(library_out, library)
+        return await run_as(caller, one_library, library.pk)
 
     @mcp.tool(
         annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=True)

@@ -15,6 +15,7 @@ from mcp.server.fastmcp import Context
 from pydantic import BaseModel, Field
 
 from libraries.models import Library, SyncRun
+from libraries.queries import library_for
 from libraries.services.libraries import LibraryError
 from libraries.services.sync import ALL_PHASES, perform_run, request_sync
 from mcp_bridge.orm import orm
@@ -48,9 +49,10 @@ class SyncOut(BaseModel):
 def start_sync(user, library_id: int) -> SyncRun:
     """Start a sync of the user's library: on the worker, or in embedded mode in a thread of this
     process (stdio under Claude Desktop has no worker to send it to)."""
-    library = Library.objects.filter(owner=user, pk=library_id).select_related("platform").first()
-    if library is None:
-        raise LibraryError(f"You have no library {library_id}.")
+    try:
+        library = library_for(user, library_id)
+    except Library.DoesNotExist:
+        raise LibraryError(f"You have no library {library_id}.") from None
     in_process = settings.EMBEDDED_MODE
     run = request_sync(library, trigger=SyncRun.Trigger.MCP, enqueue=not in_process)
     if in_process:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
+from gamedjinn import budgets
+from platforms.ratelimit import MemoryWindowStore
 from tests.factories import LibraryFactory, UserFactory
 
 
@@ -28,6 +31,22 @@ def _isolated_cache():
     _clear_cache()
     yield
     _clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_budgets(monkeypatch):
+    """Like the cache: requests one test made must not count against the next test's budget
+    (on SQLite a rolled-back test hands its ids, and so its users' budgets, to the next)."""
+    monkeypatch.setattr(budgets, "_memory", MemoryWindowStore())
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        stale = list(client.scan_iter(match=budgets.BUDGET_PREFIX + "*"))
+        if stale:
+            client.delete(*stale)
+        client.close()
+    yield
 
 
 @pytest.fixture

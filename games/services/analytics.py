@@ -31,6 +31,7 @@ from games.schemas import (
 )
 from games.services import NotFound, ServiceError
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot
+from libraries.queries import library_for
 
 PERIOD_DAYS: dict[str, int | None] = {
     "week": 7,
@@ -54,8 +55,10 @@ def analyze_gaming_patterns(
         raise ServiceError(f"time_period must be one of: {', '.join(PERIOD_DAYS)}.")
     entries = visible_entries(user).filter(hidden=False)
     if library_id is not None:
-        if not Library.objects.filter(owner=user, pk=library_id).exists():
-            raise NotFound(f"You have no library {library_id}.")
+        try:
+            library_for(user, library_id)
+        except Library.DoesNotExist:
+            raise NotFound(f"You have no library {library_id}.") from None
         entries = entries.filter(library_id=library_id)
     today = today or timezone.localdate()
     days = PERIOD_DAYS[time_period]

@@ -45,6 +45,7 @@ def test_it_parses_english_store_dates_and_nothing_vaguer(text: str, expected: d
         (" m ", "M"),
         ("ao", "AO"),
         ("rp", "RP"),
+        ("ec", "E"),  # Early Childhood, folded into Everyone
         ("18", ""),
         ("", ""),
         (None, ""),

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from games.ratings import normalize_esrb
 from platforms.errors import InvalidIdentifier
 from platforms.records import (
     AchievementDefinition,
@@ -236,25 +237,6 @@ def parse_release_date(text: str) -> date | None:
         return date(int(year), month, int(day))
     except ValueError:
         return None
-
-
-_ESRB = {
-    "ec": "EC",
-    "e": "E",
-    "e10": "E10+",
-    "e10+": "E10+",
-    "t": "T",
-    "m": "M",
-    "ao": "AO",
-    "rp": "RP",
-}
-
-
-def normalize_esrb(rating: object) -> str:
-    """Steam sends ESRB ratings lowercase ("m", "e10"); unknown values stay unrated, not guessed."""
-    if not isinstance(rating, str):
-        return ""
-    return _ESRB.get(rating.strip().lower(), "")
 
 
 _TAG = re.compile(r"<[^>]*>")
