@@ -1,6 +1,6 @@
 """Read a GOG Galaxy 2.0 database (``galaxy-2.0.db``) into records.
 
-Galaxy's schema is undocumented; what this relies on is written down in docs/galaxy.md. In short:
+Galaxy's schema is undocumented; what this relies on is written down in docs/integrations/galaxy.md. In short:
 
 * ``LibraryReleases`` lists the user's releases; ``LicensedReleases.isOwned`` says which are
   owned. A release whose only licence is not owned comes from a subscription (Game Pass) and is
