@@ -100,9 +100,10 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
     """
     stores = _stores(library)
     own_store = stores.get(library_store(library))
-    # Only the release's own store may change what a release is (its icon, whether it has
-    # stats): a Galaxy database listing a Steam game must not undo what Steam said.
-    own_platform_id = own_store.pk if own_store else None
+    # Only the release's own store, through an account, may change what a release is (its icon,
+    # whether it has stats): a Galaxy database or a launcher's file listing a Steam or Epic game
+    # must not undo what that store said.
+    own_platform_id = own_store.pk if own_store and _is_account(library) else None
     now = timezone.now()
     today = timezone.localdate(now)
     incoming: dict[StoreKey, OwnedGame] = {}
@@ -244,6 +245,14 @@ def library_store(library: Library) -> str:
 
     spec = integration(library.platform.code)
     return spec.release_store if spec else library.platform.code
+
+
+def _is_account(library: Library) -> bool:
+    from platforms.contract import Kind
+    from platforms.registry import integration
+
+    spec = integration(library.platform.code)
+    return spec is not None and spec.kind is Kind.ACCOUNT
 
 
 def _stores(library: Library) -> dict[str, Platform]:
