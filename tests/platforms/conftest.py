@@ -18,6 +18,9 @@ from platforms.integrations.gog.client import GogClient, build_client
 from platforms.integrations.gog.fake_server import FakeGog, GogWorld, generate_gog_world
 from platforms.integrations.steam.client import SteamClient
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
+from platforms.integrations.xbox.client import XboxClient
+from platforms.integrations.xbox.client import build_client as build_xbox_client
+from platforms.integrations.xbox.fake_server import FakeXbox, XboxWorld, generate_xbox_world
 from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 
 
@@ -116,3 +119,45 @@ def gog_client(fake_gog: FakeGog) -> Iterator[Callable[..., GogClient]]:
     yield build
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def xbox_world() -> XboxWorld:
+    return generate_xbox_world(150, seed=3)
+
+
+@pytest.fixture
+def fake_xbox(xbox_world: XboxWorld, settings: Any) -> Iterator[FakeXbox]:
+    """A running fake OpenXBL with Django settings aimed at it (as the contract suite does)."""
+    with FakeXbox(xbox_world) as fake:
+        for name, value in fake.settings().items():
+            setattr(settings, name, value)
+        settings.HTTP_RETRY_BASE_SECONDS = 0.001
+        settings.HTTP_RETRY_CAP_SECONDS = 0.005
+        settings.HTTP_RETRY_ATTEMPTS = 3
+        yield fake
+
+
+@pytest.fixture
+def xbox_client(fake_xbox: FakeXbox) -> Iterator[Callable[..., XboxClient]]:
+    """Build Xbox clients the production way, from a CredentialStore."""
+    clients: list[XboxClient] = []
+
+    def build(credentials: CredentialStore | None = None) -> XboxClient:
+        client = build_xbox_client(credentials if credentials is not None else MemoryCredentials())
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def xbox_connected(
+    fake_xbox: FakeXbox, xbox_client: Callable[..., XboxClient]
+) -> tuple[XboxClient, MemoryCredentials]:
+    """A client built from the credentials a successful connect stored."""
+    connection = xbox_client().connect(fake_xbox.connect_values())
+    credentials = MemoryCredentials(connection.credentials)
+    return xbox_client(credentials), credentials
