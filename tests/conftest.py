@@ -9,7 +9,26 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from tests import needs
 from tests.factories import LibraryFactory, UserFactory
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres"):
+        needs.postgres()
+    if item.get_closest_marker("redis"):
+        needs.redis_url()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if needs.skipped:
+        reasons = "; ".join(sorted(set(needs.skipped)))
+        terminalreporter.write_line(
+            f"WARNING: {len(needs.skipped)} tests needing PostgreSQL or Redis SKIPPED "
+            f"({reasons}); CI=true makes them fail instead",
+            yellow=True,
+            bold=True,
+        )
 
 
 def _clear_cache() -> None:

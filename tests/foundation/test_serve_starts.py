@@ -77,10 +77,8 @@ def test_it_serves_health_in_embedded_mode(tmp_path):
         _stop([serve])
 
 
-@pytest.mark.skipif(
-    not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")),
-    reason="needs PostgreSQL and Redis",
-)
+@pytest.mark.postgres
+@pytest.mark.redis
 def test_it_serves_health_in_production_mode_with_a_separate_worker(tmp_path):
     import psycopg
 
