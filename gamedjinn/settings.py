@@ -196,7 +196,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=30)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60 if CELERY_TASK_TIME_LIMIT > 90 else None
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, recording its tick for /health (gamedjinn/beat.py).
+CELERY_BEAT_SCHEDULER = "gamedjinn.beat:Scheduler"
 CELERY_TIMEZONE = "UTC"
 SYNC_SCHEDULER_INTERVAL_SECONDS = env_int("SYNC_SCHEDULER_INTERVAL_SECONDS", 300, minimum=30)
 CELERY_BEAT_SCHEDULE = {

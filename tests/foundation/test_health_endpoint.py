@@ -7,11 +7,21 @@ from gamedjinn import health
 
 def test_it_is_healthy_when_every_dependency_answers(client, db):
     health.record_worker_heartbeat()
+    health.record_beat_tick()
     response = client.get("/health")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "broker", "worker", "migrations", "ollama"}
+    assert set(body["checks"]) == {
+        "database",
+        "cache",
+        "broker",
+        "worker",
+        "queue",
+        "beat",
+        "migrations",
+        "ollama",
+    }
 
 
 def test_it_answers_503_without_a_worker_heartbeat(client, db):
@@ -22,6 +32,7 @@ def test_it_answers_503_without_a_worker_heartbeat(client, db):
 
 def test_it_answers_503_when_the_database_fails(client, db, monkeypatch):
     health.record_worker_heartbeat()
+    health.record_beat_tick()
 
     def broken():
         raise RuntimeError("connection refused")
