@@ -12,8 +12,9 @@ limiter, a retry or a slow answer; the thread beats through those waits, so only
 the claim (``attempts`` counts claims), so a replaced worker's thread keeps nothing alive.
 
 Messages go to the run owner's group (``sync.u<user_id>``, ids only, as Channels requires), at
-most four a second per run (reliability-security.md §A.2: a ``group_send`` costs a sync worker
-about 4 ms, so per-item messages would slow imports); the final state is always sent.
+most four a second per run (docs/sync.md, "Retries, rate limits and progress messages": a
+``group_send`` costs a sync worker about 4 ms, so per-item messages would slow imports); the
+final state is always sent.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The fake Steam itself: a realistic, deterministic world served in the documented wire format.
 
 Tests, benchmarks and the demo mode all trust it, so its shapes are checked against
-wire-formats.md directly, with plain httpx rather than our client.
+docs/wire-formats.md directly, with plain httpx rather than our client.
 """
 
 from __future__ import annotations
