@@ -8,7 +8,7 @@ TEST_DATA := $(CURDIR)/.test-data
 PYTEST := $(PY) -m pytest
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-embedded test-production test-browser browser-deps screenshots lint format typecheck migrations-check bench mcp worker beat clean
+.PHONY: help install run demo test test-embedded test-production production-env test-browser browser-deps screenshots lint format typecheck migrations-check bench mcp worker beat clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -57,14 +57,24 @@ browser-deps: ## Install Debian's Chromium for the browser tests (needs root)
 	  else echo "Browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'"; exit 1; fi; fi
 
 # The embedded pass: SQLite, locmem cache, in-memory channel layer — what `make run` uses.
+# Tests marked postgres/redis belong to the production pass.
 test-embedded: install
-	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/embedded $(PYTEST) -m "not bench and not browser" $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/embedded $(PYTEST) -m "not bench and not browser and not postgres and not redis" $(PYTEST_ARGS)
 
-# The production pass: PostgreSQL + Redis (cache, channel layer, broker), when DATABASE_URL/REDIS_URL are set.
-test-production: install
-	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
-	  echo "test-production: DATABASE_URL and REDIS_URL not set; skipped (.ci/run sets them)"; \
-	else DATA_DIR=$(TEST_DATA)/production $(PYTEST) -m "not bench and not browser" $(PYTEST_ARGS); fi
+# The production pass needs PostgreSQL and Redis. Without them a laptop skips it with a warning; under
+# CI=true it is an error, so a green CI run has always tested the production code paths.
+PRODUCTION_SKIPPED := WARNING: production pass SKIPPED: DATABASE_URL and REDIS_URL are not both set, so nothing ran on PostgreSQL+Redis (.ci/run sets them)
+production-env:
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then exit 0; fi; \
+	case "$$(echo "$$CI" | tr A-Z a-z)" in 1|true|yes) \
+	  echo "ERROR: the production pass needs DATABASE_URL and REDIS_URL, and CI=true forbids skipping it"; exit 1;; \
+	esac; \
+	echo "$(PRODUCTION_SKIPPED)"
+
+# The production pass: PostgreSQL + Redis (cache, channel layer, broker).
+test-production: install production-env
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+	  DATA_DIR=$(TEST_DATA)/production $(PYTEST) -m "not bench and not browser" $(PYTEST_ARGS); fi
 
 test-browser: install browser-deps ## Playwright tests in Debian's Chromium
 	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/browser DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser $(PYTEST_ARGS)
@@ -72,7 +82,8 @@ test-browser: install browser-deps ## Playwright tests in Debian's Chromium
 screenshots: install browser-deps ## Screenshots of the main pages (desktop, phone, light, dark) into docs/screenshots/
 	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(TEST_DATA)/browser DJANGO_ALLOW_ASYNC_UNSAFE=true GD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PYTEST) -m browser tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
-test: lint typecheck migrations-check test-embedded test-production test-browser ## Lint and type-check, then the whole suite on SQLite, on PostgreSQL+Redis (if configured) and in a browser
+test: production-env lint typecheck migrations-check test-embedded test-production test-browser ## Lint and type-check, then the whole suite on SQLite, on PostgreSQL+Redis (required under CI=true) and in a browser
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then echo "$(PRODUCTION_SKIPPED)"; fi
 
 bench: install ## Benchmarks; writes docs/benchmarks.md
 	DATA_DIR=$(TEST_DATA)/bench $(PY) -m benchmarks

@@ -1,7 +1,7 @@
 """Ollama in one place: the LangChain chat model, a status probe, and what each failure means.
 
-Everything that knows Ollama's URL, timeouts and error shapes lives here (wire-formats.md §3), so the
-chat service, the settings page, `/health` and `manage.py ask` agree on them.
+Everything that knows Ollama's URL, timeouts and error shapes lives here (docs/wire-formats.md,
+"Ollama"), so the chat service, the settings page, `/health` and `manage.py ask` agree on them.
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ from assistant.llm import fit_tool_schema
 
 # Tools that change something or hand over the whole library. The model may call them only when
 # the user's own words led there: once library text (untrusted) has entered a turn, they are no
-# longer offered (see Toolbox.offered). Names from ARCHITECTURE.md's contract; a tool annotated
-# readOnlyHint=false by the MCP server is treated the same way.
+# longer offered (see Toolbox.offered). Names fixed by the MCP contract (docs/mcp.md); a tool
+# annotated readOnlyHint=false by the MCP server is treated the same way.
 ACTION_TOOLS = frozenset(
     {
         "add_platform_library",

@@ -8,7 +8,7 @@ hundreds of games): a stress test, reported without a target. The official `mcp`
 real `manage.py runmcp` process: over stdio, and over streamable HTTP with an API key. Each
 `search_games` call is timed in the client, from sending tools/call to the parsed result, so the
 numbers include the transport, the key check (HTTP), the query and both sides' JSON work.
-Searches as in performance.md target 2 (whole words, fragments, typos, some filtered); unfiltered
+Searches as a household types them (whole words, fragments, typos, some filtered); unfiltered
 browsing is reported alongside without a target. Exit status 1 when a target is missed.
 """
 
@@ -144,7 +144,7 @@ def clear_library() -> None:
 
 
 def queries(titles: list[str]) -> list[dict[str, Any]]:
-    """Title searches as in performance.md target 2: whole words, fragments and about 20% typos,
+    """Title searches as a household types them: whole words, fragments and about 20% typos,
     some narrowed by a filter or sorted otherwise."""
     rng = random.Random(7)
     words = [w for title in titles for w in title.split() if len(w) >= 4 and w.isalpha()]

@@ -203,15 +203,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=30)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60 if CELERY_TASK_TIME_LIMIT > 90 else None
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, recording its tick for /health (gamedjinn/beat.py).
+CELERY_BEAT_SCHEDULER = "gamedjinn.beat:Scheduler"
 CELERY_TIMEZONE = "UTC"
 SYNC_SCHEDULER_INTERVAL_SECONDS = env_int("SYNC_SCHEDULER_INTERVAL_SECONDS", 300, minimum=30)
+# A running sync whose worker has not beaten for this long is handed to a new task. Its holder beats
+# four times per window (libraries.progress) and the sweep runs four times per window, so a dead
+# worker's run resumes between 0.75 and 1.25 windows after its last beat.
+SYNC_STALE_AFTER_SECONDS = env_int("SYNC_STALE_AFTER_SECONDS", 60, minimum=1)
+SYNC_RECOVERY_INTERVAL_SECONDS = max(SYNC_STALE_AFTER_SECONDS / 4, 1.0)
 CELERY_BEAT_SCHEDULE = {
     "enqueue-due-syncs": {
         "task": "libraries.tasks.enqueue_due_syncs",
         "schedule": SYNC_SCHEDULER_INTERVAL_SECONDS,
         # A backlog of scheduler ticks is worthless; drop one that could not run before the next.
         "options": {"expires": max(SYNC_SCHEDULER_INTERVAL_SECONDS - 30, 15)},
+    },
+    "recover-sync-runs": {
+        "task": "libraries.tasks.recover_sync_runs",
+        "schedule": SYNC_RECOVERY_INTERVAL_SECONDS,
+        "options": {"expires": SYNC_RECOVERY_INTERVAL_SECONDS},
     },
     "heartbeat": {
         "task": "gamedjinn.tasks.heartbeat",

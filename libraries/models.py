@@ -127,6 +127,9 @@ class SyncRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     phase_started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the holder's heartbeat thread (libraries.progress), whatever the
+    # sync is waiting for; heartbeat_at moves only at checkpoints and fences the holder's writes.
+    alive_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,22 +5,32 @@ messages. Writes are *fenced*: the claim stamps ``heartbeat_at`` and every later
 the stamp it last wrote, so a worker that was presumed dead and replaced (or whose run was
 cancelled) finds its update matching no row and stops instead of overwriting the new owner's work.
 
+While it holds a run, a heartbeat thread stamps ``alive_at`` every quarter of
+SYNC_STALE_AFTER_SECONDS. Checkpoints come once per batch, and a batch may wait minutes for a rate
+limiter, a retry or a slow answer; the thread beats through those waits, so only a dead worker
+(or one past Celery's hard time limit) looks dead to the recovery sweep. Its writes are fenced by
+the claim (``attempts`` counts claims), so a replaced worker's thread keeps nothing alive.
+
 Messages go to the run owner's group (``sync.u<user_id>``, ids only, as Channels requires), at
-most four a second per run (reliability-security.md §A.2: a ``group_send`` costs a sync worker
-about 4 ms, so per-item messages would slow imports); the final state is always sent.
+most four a second per run (docs/sync.md, "Retries, rate limits and progress messages": a
+``group_send`` costs a sync worker about 4 ms, so per-item messages would slow imports); the
+final state is always sent.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, Literal, Self, TypedDict
 
 from asgiref.sync import async_to_sync
+from celery import current_task
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from libraries.models import SyncRun
@@ -103,11 +113,65 @@ _PROGRESS_FIELDS = (
 _FINISH_FIELDS = (*_PROGRESS_FIELDS, "status", "retry_at", "finished_at")
 
 
+class Heartbeat:
+    """Stamps a claimed run's ``alive_at`` from a thread of its own until stopped.
+
+    ``lifetime`` bounds a beat that would outlive its task: past Celery's hard time limit the
+    task is dead whatever its thread says (a thread-pool worker cannot kill a stuck task).
+    """
+
+    def __init__(self, run_id: int, claim: int, *, interval: float, lifetime: float | None):
+        self.run_id = run_id
+        self.claim = claim
+        self.interval = interval
+        self.lifetime = lifetime
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"sync-heartbeat-{run_id}", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        # Not joined: a beat stuck behind the run's own open transaction finishes on its own.
+        self._stopped.set()
+
+    def _beat(self) -> None:
+        ends = None if self.lifetime is None else time.monotonic() + self.lifetime
+        try:
+            while not self._stopped.wait(self.interval):
+                if ends is not None and time.monotonic() > ends:
+                    logger.warning("Sync run %s outlived its task; heartbeat stopped", self.run_id)
+                    return
+                try:
+                    beaten = SyncRun.objects.filter(
+                        pk=self.run_id, status=SyncRun.Status.RUNNING, attempts=self.claim
+                    ).update(alive_at=timezone.now())
+                except DatabaseError as exc:  # the next beat may get through
+                    logger.warning("Could not beat for sync run %s: %s", self.run_id, exc)
+                    continue
+                if not beaten:  # finished, cancelled or taken over: nothing left to keep alive
+                    return
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def heartbeat_for(run: SyncRun) -> Heartbeat:
+    in_task = bool(current_task) and bool(current_task.request.id)  # a proxy: None outside
+    return Heartbeat(
+        run.pk,
+        run.attempts,
+        interval=settings.SYNC_STALE_AFTER_SECONDS / 4,
+        lifetime=float(settings.CELERY_TASK_TIME_LIMIT) if in_task else None,
+    )
+
+
 class SyncProgress:
     """Records a claimed run's progress and tells its owner's browsers about it.
 
     Use as a context manager around the work: leaving it always sends the run's final state,
-    even when the work raised.
+    even when the work raised. While inside, a Heartbeat keeps the run visibly alive.
     """
 
     def __init__(
@@ -128,10 +192,13 @@ class SyncProgress:
         self._origin = (clock(), run.done)  # for the ETA: rate since this process took over
 
     def __enter__(self) -> Self:
+        self._heartbeat = heartbeat_for(self.run)
+        self._heartbeat.start()
         self.send()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self._heartbeat.stop()
         try:
             self.run.refresh_from_db(fields=[*_FINISH_FIELDS, "heartbeat_at"])
         except Exception:  # the database may be what failed; the in-memory state will do

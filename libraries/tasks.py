@@ -32,6 +32,12 @@ def sync_library(self, run_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def recover_sync_runs() -> None:
+    """Beat, every quarter of SYNC_STALE_AFTER_SECONDS: resume runs whose worker died."""
+    recovery.recover_stale_runs()
+
+
+@shared_task(ignore_result=True)
 def enqueue_due_syncs() -> None:
     """Beat: resume stale, lost and due runs, then start the scheduled syncs that are due."""
     recovery.recover_stale_runs()

@@ -3,7 +3,8 @@
 Every request, in this order:
 1. Host and Origin against PUBLIC_URL plus loopback (the SDK's TransportSecuritySettings):
    a foreign Host gets 421, a foreign Origin 403 (DNS-rebinding protection);
-2. an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`), else 401 with a JSON error.
+2. an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`), else 401 with a JSON error;
+   only `GET /health` (status only, no details, for the container's probe) needs none.
    The key's owner is put in the ASGI scope for the tools; the key is checked on every request,
    so an MCP session never stands in for authentication;
 3. the key's request budget (API_RATE_LIMIT, shared with the REST API), else 429 with
@@ -25,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gamedjinn import health
 from gamedjinn.budgets import key_client, over_budget_message, spend
 from mcp_bridge.keys import authenticate_key, presented_key
 from mcp_bridge.orm import orm
@@ -73,6 +75,9 @@ class McpGate:
         refused = await self.security.validate_request(request, is_post=False)
         if refused is not None:
             await refused(scope, receive, send)
+            return
+        if scope["path"] == "/health" and request.method == "GET":
+            await _health(scope, receive, send)
             return
         owner = await orm(authenticate_key, presented_key(request.headers))
         if owner is None:
@@ -134,6 +139,24 @@ async def _over_budget(scope: Scope, receive: Receive, send: Send, retry_after: 
         {"error": "rate_limited", "message": over_budget_message(retry_after)},
         status_code=429,
         headers={"Retry-After": str(retry_after)},
+    )
+    await response(scope, receive, send)
+
+
+# What this process needs to answer tools; the worker and beat have probes of their own, and a
+# restart of the MCP server would not bring them back.
+HEALTH_CHECKS = ("database", "migrations")
+
+
+async def _health(scope: Scope, receive: Receive, send: Send) -> None:
+    healthy, checks = await orm(health.run_checks, HEALTH_CHECKS)
+    response = JSONResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "checks": {name: {"status": result["status"]} for name, result in checks.items()},
+        },
+        status_code=200 if healthy else 503,
+        headers={"Cache-Control": "no-store"},
     )
     await response(scope, receive, send)
 

@@ -1,10 +1,10 @@
 """The one HTTP path every platform client takes: timeout, shared rate limiter, bounded retries.
 
-Policy (reliability-security.md §B.4): retry only 429, 500, 502, 503, 504 and transport
-failures; honour ``Retry-After`` plus up to 25 % jitter so synchronized clients do not collide
-again; otherwise full-jitter exponential backoff; at most ``attempts`` tries within a time
-budget, then raise ``RateLimited`` or ``PlatformUnavailable`` with the moment worth trying again,
-so a Celery chunk can park its run instead of hammering a struggling upstream.
+Policy (docs/sync.md, "Retries, rate limits and progress messages"): retry only 429, 500, 502,
+503, 504 and transport failures; honour ``Retry-After`` plus up to 25 % jitter so synchronized
+clients do not collide again; otherwise full-jitter exponential backoff; at most ``attempts``
+tries within a time budget, then raise ``RateLimited`` or ``PlatformUnavailable`` with the moment
+worth trying again, so a Celery chunk can park its run instead of hammering a struggling upstream.
 
 Steam puts the API key in the query string, and httpx puts URLs in its log lines and some of its
 exception texts. Nothing from here may carry the key into a log or an error: messages name the

@@ -14,7 +14,26 @@ from django.core.cache import cache
 
 from gamedjinn import budgets
 from platforms.ratelimit import MemoryWindowStore
+from tests import needs
 from tests.factories import LibraryFactory, UserFactory
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres"):
+        needs.postgres()
+    if item.get_closest_marker("redis"):
+        needs.redis_url()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if needs.skipped:
+        reasons = "; ".join(sorted(set(needs.skipped)))
+        terminalreporter.write_line(
+            f"WARNING: {len(needs.skipped)} tests needing PostgreSQL or Redis SKIPPED "
+            f"({reasons}); CI=true makes them fail instead",
+            yellow=True,
+            bold=True,
+        )
 
 
 def _clear_cache() -> None:

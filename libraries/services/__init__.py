@@ -1,1 +1,2 @@
-"""Library use-cases: the only place their logic lives (see ARCHITECTURE.md, "Flows")."""
+"""Library use-cases: the only place their logic lives (docs/architecture.md, "Rules the code
+keeps")."""

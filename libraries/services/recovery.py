@@ -5,9 +5,13 @@ Three ways a run can be left behind, and who notices:
 * The embedded process stopped (its in-memory broker lost every queued message and eta): on the
   next start ``resume_interrupted_runs`` re-queues whatever was queued, running or parked.
 * A worker died mid-run without its message coming back (the whole worker was killed; the Redis
-  broker only redelivers after its visibility timeout): the run's heartbeat goes stale, and
-  ``recover_stale_runs`` (called by beat every few minutes) hands it to a new task.
-* A message was lost for a queued or parked run: the same sweep sends it again.
+  broker only redelivers after its visibility timeout): the run stops beating (``alive_at``, kept
+  fresh by the holder's heartbeat thread every quarter of SYNC_STALE_AFTER_SECONDS, however long
+  the sync waits for a rate limiter or a slow answer), and ``recover_stale_runs`` (run by beat
+  every quarter of that window) hands it to a new task: about a minute after the worker died.
+* A message was lost for a queued or parked run: the same sweep sends it again, once the run has
+  waited LOST_AFTER (a busy worker may leave a queued run waiting that long; resending sooner
+  would fill the queue with duplicates).
 
 Sending a run twice is harmless: a task first *claims* its run, and only one claim succeeds.
 The resumed task continues from the position saved after the last committed batch.
@@ -18,6 +22,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -29,9 +34,13 @@ logger = logging.getLogger(__name__)
 
 Status = SyncRun.Status
 
-# Longer than one batch can legitimately take between checkpoints: the store limiter may hold a
-# request for its whole window (5 minutes by default) and the HTTP client's retry budget is 10.
-STALE_AFTER = timedelta(minutes=15)
+# How long a queued run may wait for a worker before its message is presumed lost.
+LOST_AFTER = timedelta(minutes=15)
+
+
+def stale_window() -> timedelta:
+    """How long a running run may go without a beat before it is presumed dead."""
+    return timedelta(seconds=settings.SYNC_STALE_AFTER_SECONDS)
 
 
 def resume_interrupted_runs() -> int:
@@ -55,30 +64,34 @@ def resume_interrupted_runs() -> int:
     return len(runs)
 
 
-def recover_stale_runs(*, stale_after: timedelta = STALE_AFTER) -> int:
+def recover_stale_runs(
+    *, stale_after: timedelta | None = None, lost_after: timedelta | None = None
+) -> int:
     """Hand runs whose worker went silent to a new task, and re-send lost or due messages.
 
-    Returns how many runs were sent.
+    ``stale_after`` defaults to SYNC_STALE_AFTER_SECONDS, ``lost_after`` to LOST_AFTER (or to
+    ``stale_after`` when only that is given). Returns how many runs were sent.
     """
     now = timezone.now()
-    cutoff = now - stale_after
+    if lost_after is None:
+        lost_after = LOST_AFTER if stale_after is None else stale_after
+    cutoff = now - (stale_after if stale_after is not None else stale_window())
     runs = SyncRun.objects.alias(seen=Coalesce("heartbeat_at", "created_at"))
     # Read before re-queueing the stale ones, so a run is sent once per sweep.
     lost_or_due = list(
         runs.filter(
-            Q(status=Status.QUEUED, seen__lt=cutoff)
+            Q(status=Status.QUEUED, seen__lt=now - lost_after)
             & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
             | Q(status=Status.RATE_LIMITED, retry_at__lte=now)
         ).values_list("pk", flat=True)
     )
-    stale = list(
-        runs.filter(status=Status.RUNNING, seen__lt=cutoff).values_list("pk", "heartbeat_at")
+    silent = Q(status=Status.RUNNING, seen__lt=cutoff) & (
+        Q(alive_at__isnull=True) | Q(alive_at__lt=cutoff)
     )
+    stale = list(runs.filter(silent).values_list("pk", "heartbeat_at"))
     for run_id, heartbeat in stale:
-        # Conditional on the heartbeat we saw: a worker that checkpoints meanwhile keeps its run.
-        if SyncRun.objects.filter(pk=run_id, status=Status.RUNNING, heartbeat_at=heartbeat).update(
-            status=Status.QUEUED
-        ):
+        # Conditional on what we saw: a worker that checkpoints or beats meanwhile keeps its run.
+        if runs.filter(silent, pk=run_id, heartbeat_at=heartbeat).update(status=Status.QUEUED):
             logger.warning("Sync run %s stopped reporting progress; resuming it", run_id)
             lost_or_due.append(run_id)
     for run_id in lost_or_due:

@@ -1,5 +1,5 @@
-"""The fake Ollama speaks the documented wire format (wire-formats.md §3), so tests that pass
-against it exercise the same parsing a real server needs."""
+"""The fake Ollama speaks the documented wire format (docs/wire-formats.md, "Ollama"), so tests
+that pass against it exercise the same parsing a real server needs."""
 
 from __future__ import annotations
 

@@ -47,6 +47,7 @@ def test_it_never_shows_credentials_from_the_url(settings):
 
 def test_health_shows_ollama_as_ok_with_its_version(client, alice, ollama):
     health.record_worker_heartbeat()
+    health.record_beat_tick()
     client.force_login(alice)
 
     response = client.get("/health")
@@ -61,6 +62,7 @@ def test_health_shows_ollama_as_ok_with_its_version(client, alice, ollama):
 def test_health_stays_200_when_ollama_is_down(client, alice, settings):
     settings.OLLAMA_URL = closed_port_url()
     health.record_worker_heartbeat()
+    health.record_beat_tick()
     client.force_login(alice)
 
     response = client.get("/health")

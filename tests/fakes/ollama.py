@@ -1,6 +1,6 @@
 """A fake Ollama: a real HTTP server on 127.0.0.1 that speaks Ollama's documented API.
 
-What it speaks (wire-formats.md §3):
+What it speaks (docs/wire-formats.md, "Ollama"):
 - `POST /api/chat`: NDJSON streaming (`application/x-ndjson`, chunked), one JSON object a line:
   content pieces, `tool_calls` (arguments as JSON objects; with or without call ids; several in
   one chunk), a final `done:true` line with `done_reason` and the metrics; `stream:false` too.

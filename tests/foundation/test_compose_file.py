@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-COMPOSE = Path(__file__).resolve().parents[2] / "docker" / "compose.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker" / "compose.yaml"
 
 
 def test_it_has_every_service_with_health_gated_dependencies():
@@ -23,6 +24,25 @@ def test_it_has_every_service_with_health_gated_dependencies():
         assert depends["redis"]["condition"] == "service_healthy"
         assert services[name]["volumes"] == ["gamedjinn-data:/data"]
     assert "8080" in " ".join(services["mcp"]["command"])
+
+
+def test_it_gives_every_long_running_service_a_health_check():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    probes = {}
+    for name, service in services.items():
+        if name == "migrate":  # runs once and exits
+            assert service["healthcheck"] == {"disable": True}
+            continue
+        healthcheck = service["healthcheck"]
+        assert not healthcheck.get("disable"), f"{name}'s health check is disabled"
+        assert healthcheck["test"][0] in ("CMD", "CMD-SHELL"), name
+        probes[name] = healthcheck["test"][1:]
+    assert probes["web"] == ["python", "docker/healthcheck.py"]
+    assert probes["mcp"] == ["python", "docker/healthcheck.py", "8080"]
+    assert probes["beat"] == ["python", "manage.py", "checkbeat"]
+    assert probes["worker"][:5] == ["celery", "-A", "gamedjinn", "inspect", "ping"]
+    assert (ROOT / "docker" / "healthcheck.py").exists()
+    assert (ROOT / "gamedjinn" / "management" / "commands" / "checkbeat.py").exists()
 
 
 @pytest.mark.skipif(

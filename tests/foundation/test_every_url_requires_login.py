@@ -67,4 +67,6 @@ def test_it_leaves_health_and_login_public(client, db):
 
 def test_it_answers_the_api_with_401_json(client, db):
     response = client.get("/api/libraries/")
-    assert response.status_code in (401, 404)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Unauthorized"}

@@ -7,6 +7,7 @@ from gamedjinn import health
 
 def test_it_is_healthy_when_every_dependency_answers(client, db):
     health.record_worker_heartbeat()
+    health.record_beat_tick()
     response = client.get("/health")
     assert response.status_code == 200
     body = response.json()
@@ -16,6 +17,8 @@ def test_it_is_healthy_when_every_dependency_answers(client, db):
         "cache",
         "broker",
         "worker",
+        "queue",
+        "beat",
         "migrations",
         "ollama",
         "libraries",
@@ -30,6 +33,7 @@ def test_it_answers_503_without_a_worker_heartbeat(client, db):
 
 def test_it_answers_503_when_the_database_fails(client, db, monkeypatch):
     health.record_worker_heartbeat()
+    health.record_beat_tick()
 
     def broken():
         raise RuntimeError("connection refused")

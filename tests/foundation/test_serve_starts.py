@@ -1,5 +1,5 @@
 """`manage.py serve` starts from nothing and answers /health — embedded, and in production mode
-with a separate Celery worker on PostgreSQL + Redis."""
+with a separate Celery worker and beat on PostgreSQL + Redis."""
 
 from __future__ import annotations
 
@@ -77,11 +77,9 @@ def test_it_serves_health_in_embedded_mode(tmp_path):
         _stop([serve])
 
 
-@pytest.mark.skipif(
-    not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")),
-    reason="needs PostgreSQL and Redis",
-)
-def test_it_serves_health_in_production_mode_with_a_separate_worker(tmp_path):
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_it_serves_health_in_production_mode_with_a_separate_worker_and_beat(tmp_path):
     import psycopg
 
     database = f"gamedjinn_serve_{os.getpid()}"
@@ -97,6 +95,14 @@ def test_it_serves_health_in_production_mode_with_a_separate_worker(tmp_path):
         "DATABASE_URL": urlunsplit(admin_url._replace(path=f"/{database}")),
         "ADMIN_PASSWORD": "a-long-admin-password",
     }
+    # As compose's migrate service does first: beat's scheduler cannot start on an empty database.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        timeout=120,
+    )
     processes = [
         _spawn(
             [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -116,6 +122,12 @@ def test_it_serves_health_in_production_mode_with_a_separate_worker(tmp_path):
                     "--pool=solo",
                     "--loglevel=warning",
                 ],
+                environment,
+            )
+        )
+        processes.append(
+            _spawn(
+                [sys.executable, "-m", "celery", "-A", "gamedjinn", "beat", "--loglevel=warning"],
                 environment,
             )
         )

@@ -7,7 +7,6 @@ Runs in the production pass, where the channel layer is Redis; the sync is a sep
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 
 import pytest
@@ -19,7 +18,6 @@ from tests.libraries.conftest import subprocess_env
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

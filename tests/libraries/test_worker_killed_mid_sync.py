@@ -33,7 +33,6 @@ from tests.libraries.conftest import subprocess_env
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real broker)"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

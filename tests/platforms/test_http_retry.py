@@ -18,7 +18,7 @@ from platforms.integrations.steam.client import SteamClient
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld
 from platforms.ratelimit import MemoryWindowStore, SlidingWindowLimiter
 from tests.platforms.conftest import RecordingSleep
-from tests.platforms.helpers import RecordingStore
+from tests.platforms.helpers import FakeClock, RecordingStore
 
 
 def upper_bound(low: float, high: float) -> float:
@@ -107,12 +107,24 @@ def test_it_gives_up_at_once_and_pauses_everyone_when_retry_after_exceeds_the_bu
 def test_it_stops_retrying_when_the_time_budget_is_spent(
     fake_steam: FakeSteam, make_client: Callable[..., SteamClient], world: SteamWorld
 ) -> None:
-    policy = RetryPolicy(attempts=50, base=0.05, cap=0.05, budget_seconds=0.12, jitter=upper_bound)
+    # Time passes only in the policy's sleeps, so the budget runs out at a known retry: after
+    # 5 s and 10 s of pauses, a third pause would end at 15 s, past the 12 s budget.
+    clock = FakeClock(start=0.0)
+    policy = RetryPolicy(
+        attempts=50,
+        base=5.0,
+        cap=5.0,
+        budget_seconds=12.0,
+        jitter=upper_bound,
+        clock=clock,
+        sleep=clock.sleep,
+    )
     client = make_client(retry=policy)
     fake_steam.fail_next(100, status=503)
     with pytest.raises(PlatformUnavailable):
         client.get_owned_games(world.steamid)
-    assert 2 <= len(fake_steam.requests) <= 4
+    assert clock.sleeps == [5.0, 5.0]
+    assert fake_steam.counts_by_status() == {503: 3}
 
 
 def test_it_retries_timeouts_then_reports_steam_unavailable(

@@ -27,17 +27,13 @@ from tests.platforms.helpers import FakeClock, busiest_window
 
 pytestmark = pytest.mark.redis
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = os.environ.get("REDIS_URL", "")  # the redis marker checks that it is set and answers
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     yield client
     client.close()
 

@@ -2,10 +2,10 @@
 
 Every call goes through ``platforms.http.HttpClient`` (limiter + retries), so this module is only
 about what Steam's answers *mean*. The tricky part is that one status code can mean several
-things (wire-formats.md §6): a 403 is a bad key when the body is HTML, a private profile when it
-is JSON from GetPlayerAchievements, and an unknown app when it is ``{}`` from the global
-percentages. Each method states which answers it expects; anything else is reported, never
-guessed at.
+things (docs/wire-formats.md, "Failures at a glance"): a 403 is a bad key when the body is
+HTML, a private profile when it is JSON from GetPlayerAchievements, and an unknown app when it
+is ``{}`` from the global percentages. Each method states which answers it expects; anything
+else is reported, never guessed at.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ DEFAULT_API_URL = "https://api.steampowered.com"
 DEFAULT_STORE_URL = "https://store.steampowered.com"
 DEFAULT_API_RATE_LIMIT = (100, 300)
 DEFAULT_STORE_RATE_LIMIT = (200, 300)
-# Repeated store 429s escalate to 403 blocks on the whole IP; reliability-security.md §B.4 says
-# to stop the endpoint for 15 minutes when one appears.
+# Repeated store 429s escalate to 403 blocks on the whole IP; docs/sync.md ("Retries, rate limits
+# and progress messages") says to stop the endpoint for 15 minutes when one appears.
 STORE_BLOCK_PAUSE_SECONDS = 15 * 60
 # The store counts requests over 5 minutes, so a 1 s backoff base would spend all five attempts
 # inside the window that just said no, and repeated 429s are what earn the 403 block. Same

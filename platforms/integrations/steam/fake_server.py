@@ -4,7 +4,7 @@ and the product's demo mode.
 Why a server and not mocks: the bugs worth catching live in the HTTP layer (status codes, HTML
 error pages, ``Retry-After``, timeouts, truncated bodies, the key in the query string), and the
 rate limiter can only be judged against something that counts requests on arrival. Every shape
-and failure here follows wire-formats.md §1, §2 and §6; bodies of error pages are verbatim.
+and failure here follows docs/wire-formats.md; bodies of error pages are verbatim.
 
 ``generate_world`` builds a deterministic, realistic account (titles with Unicode and markup,
 DLC pointing at owned games, delisted apps, hidden achievements, never-played games) quickly
@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 Surface = Literal["api", "store"]
 T = TypeVar("T")
 
-# --- verbatim bodies (wire-formats.md §1.9) -----------------------------------------------------
+# --- verbatim bodies (docs/wire-formats.md, "Errors") ------------------------------------
 
 FORBIDDEN_HTML = (
     "<html><head><title>Forbidden</title></head><body><h1>Forbidden</h1>Access is denied. "
@@ -383,7 +383,8 @@ def generate_world(
         if has_stats:
             _add_achievements(rng, world, main, appid, name, main.owned[-1])
 
-    # A borrowed Family game: in recently played, never in owned (wire-formats.md §1.2).
+    # A borrowed Family game: in recently played, never in owned (docs/wire-formats.md,
+    # GetOwnedGames).
     borrowed = {"appid": appid + 10, "name": "Borrowed Family Game", "playtime_2weeks": 95}
     borrowed |= {"playtime_forever": 95, "img_icon_url": _hex(rng, 40)}
     recent = [dict(_recent_fields(g)) for g in main.owned if "playtime_2weeks" in g] + [borrowed]
@@ -1003,7 +1004,7 @@ class FakeSteam:
         games = []
         for game in player.owned:
             app = self.world.apps.get(game["appid"])
-            # Free games appear only when asked for, and only once launched (§1.2).
+            # Free games appear only when asked for, and only once launched (docs/wire-formats.md).
             is_free = app is not None and app.get("is_free")
             if is_free and (not with_free or not game["playtime_forever"]):
                 continue
@@ -1066,7 +1067,7 @@ class FakeSteam:
         ids = [i for i in query.get("appids", "").split(",") if i]
         filters = {f for f in query.get("filters", "").split(",") if f}
         if not ids or (len(ids) > 1 and filters != {"price_overview"}):
-            return 400, "null"  # several appids need filters=price_overview (§2.1)
+            return 400, "null"  # several appids need filters=price_overview (docs/wire-formats.md)
         result: dict[str, Any] = {}
         for raw_id in ids:
             data = self.world.apps.get(_int_or_zero(raw_id))
@@ -1146,7 +1147,7 @@ def _summary(player: FakePlayer, private: bool) -> dict[str, Any]:
         "lastlogoff": DEFAULT_NOW - 3600,
         "personastate": 1,
     }
-    if not private:  # private profiles omit these (wire-formats.md §1.4)
+    if not private:  # private profiles omit these (docs/wire-formats.md, GetPlayerSummaries)
         if player.realname:
             summary["realname"] = player.realname
         if player.timecreated:

@@ -1,4 +1,4 @@
-"""Turn Steam's wire shapes into records, tolerating the quirks recorded in wire-formats.md §1-2.
+"""Turn Steam's wire shapes into records, tolerating the quirks recorded in docs/wire-formats.md.
 
 Kept apart from the HTTP code so each quirk (string ``required_age``, string ``fullgame.appid``,
 absent ``playtime_2weeks``, localized release dates) is a pure function that is easy to test.
