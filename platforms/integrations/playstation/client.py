@@ -159,8 +159,8 @@ def parse_duration_minutes(value: object) -> int:
 def normalized_name(name: str) -> str:
     """The comparable form of a title: trophy lists often add ``Trophies`` or a ™ to the game's
     name, and write full-width letters or other punctuation."""
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = re.sub(r"[™®©]", " ", text)
+    # Marks go before NFKC, which would spell ™ as "TM".
+    text = unicodedata.normalize("NFKC", re.sub(r"[™®©]", " ", name)).casefold()
     text = re.sub(r"[^\w]+", " ", text).strip()
     return re.sub(r"\s+(trophies|trophy)$", "", text).strip()
 
