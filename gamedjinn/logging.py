@@ -19,6 +19,8 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)((?:access|refresh)_token[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:bearer\s+)?)[^\s\"',}]+"),
     re.compile(r"(?i)(password[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
+    # PlayStation's NPSSO session token: a cookie header, Sony's {"npsso": …} page, a dict.
+    re.compile(r"(?i)(npsso[\"']?\s*[:=]\s*[\"']?)[^&;\s\"',}]+"),
 ]
 
 
