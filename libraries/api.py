@@ -76,6 +76,9 @@ class LibraryOut(Schema):
         description="The store signed this library out; it waits until its owner reconnects it."
     )
     reconnect_reason: str = Field(description="Why it needs reconnecting ('' when it does not).")
+    sign_in_ends_at: datetime | None = Field(
+        description="When the store said this library's sign-in ends (reconnect before then)."
+    )
     user_identifier: str = Field(description="The account id on the platform (a SteamID64).")
     display_name: str
     avatar_url: str

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -67,6 +67,16 @@ class Library(models.Model):
     @property
     def needs_reconnect(self) -> bool:
         return self.reconnect_since is not None
+
+    @property
+    def sign_in_ends_at(self) -> datetime | None:
+        """When a store said this library's sign-in will end (a client saves it in the
+        credentials as ``expires_soon_at`` once the end is near), so the owner can renew it."""
+        value = (self.credentials or {}).get("expires_soon_at")
+        try:
+            return datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
 
     @property
     def masked_api_key(self) -> str:
