@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NoReturn
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from typing import Any, NoReturn, cast
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
@@ -243,6 +243,13 @@ class EpicClient:
         self._load_catalog(list(library.values()))
         minutes = self._playtime(account)
         by_catalog_id = {item.catalog_item_id: item.app_name for item in library.values()}
+        unknown = sum(
+            1
+            for i in library.values()
+            if self._catalog.get((i.namespace, i.catalog_item_id)) is None
+        )
+        if unknown:
+            logger.info("Epic's catalogue has no entry for %d library item(s)", unknown)
         games: list[OwnedGame] = []
         for item in library.values():
             entry = self._catalog.get((item.namespace, item.catalog_item_id))
@@ -336,17 +343,20 @@ class EpicClient:
                     self._catalog[(namespace, catalog_id)] = entries.get(catalog_id)
 
     def _catalog_batch(self, namespace: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-        query = urlencode(
-            [("id", catalog_id) for catalog_id in ids]
-            + [
-                ("includeDLCDetails", "true"),
-                ("includeMainGameDetails", "true"),
-                ("country", "US"),
-                ("locale", "en-US"),
-            ]
+        # httpx sends a list value as the parameter repeated (id=a&id=b), which is how the
+        # bulk endpoint takes several ids.
+        params = cast(
+            "Mapping[str, str | int]",
+            {
+                "id": ids,
+                "includeDLCDetails": "true",
+                "includeMainGameDetails": "true",
+                "country": "US",
+                "locale": "en-US",
+            },
         )
-        path = _CATALOG.format(namespace=quote(namespace, safe="")) + "?" + query
-        response = self._authed(self._catalog_http, path, {})
+        path = _CATALOG.format(namespace=quote(namespace, safe=""))
+        response = self._authed(self._catalog_http, path, params)
         if response.status_code == 404:
             return {}  # a namespace the catalogue no longer knows
         if response.status_code != 200:
@@ -514,7 +524,6 @@ def _identity(
     if entry is None:
         # The catalogue does not know the item (delisted): the sandbox name is the best title
         # Epic gives; the codename is the last resort.
-        logger.info("Epic catalogue has no entry for a library item; using its sandbox name")
         return item.sandbox_name or item.app_name, False, ""
     return str(entry["title"]), _is_dlc(entry), _parent_app_name(entry, by_catalog_id)
 

@@ -574,7 +574,9 @@ class FakeEpic:
                 "catalogItemId": item.catalog_item_id,
                 "appName": item.app_name,
                 "productId": item.namespace,
-                "sandboxName": (item.main_game or item).title,
+                # Real sandbox names are usually the product's name; a distinct one here shows
+                # whether a client took its titles from the catalogue.
+                "sandboxName": f"{(item.main_game or item).app_name} Live",
                 "sandboxType": "PUBLIC",
                 "recordType": "APPLICATION",
                 "acquisitionDate": item.acquired,
