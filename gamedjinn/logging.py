@@ -17,7 +17,11 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
     # Token answers and stored credentials as JSON or a dict's repr.
     re.compile(r"(?i)((?:access|refresh)_token[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
-    re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:bearer\s+)?)[^\s\"',}]+"),
+    re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:bearer\s+|basic\s+)?)[^\s\"',}]+"),
+    # Epic's sign-in page shows the one-time code as JSON ("authorizationCode": "…"), and its
+    # error bodies quote a refused token ("Sorry the OAuth token 'eg1~…' is invalid").
+    re.compile(r"(?i)((?:authorization|exchange)_?code[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
+    re.compile(r"(eg1~)[A-Za-z0-9._~+/=\-]+"),
     re.compile(r"(?i)(password[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]+"),
     # PlayStation's NPSSO session token: a cookie header, Sony's {"npsso": …} page, a dict.
     re.compile(r"(?i)(npsso[\"']?\s*[:=]\s*[\"']?)[^&;\s\"',}]+"),

@@ -14,6 +14,9 @@ import pytest
 
 from platforms.contract import CredentialStore, MemoryCredentials
 from platforms.http import RetryPolicy
+from platforms.integrations.epic.client import EpicClient
+from platforms.integrations.epic.client import build_client as build_epic_client
+from platforms.integrations.epic.fake_server import EpicWorld, FakeEpic, generate_epic_world
 from platforms.integrations.gog.client import GogClient, build_client
 from platforms.integrations.gog.fake_server import FakeGog, GogWorld, generate_gog_world
 from platforms.integrations.steam.client import SteamClient
@@ -161,3 +164,36 @@ def xbox_connected(
     connection = xbox_client().connect(fake_xbox.connect_values())
     credentials = MemoryCredentials(connection.credentials)
     return xbox_client(credentials), credentials
+
+
+@pytest.fixture
+def epic_world() -> EpicWorld:
+    # Over 100 records, so the library comes in more than one page.
+    return generate_epic_world(120, seed=5)
+
+
+@pytest.fixture
+def fake_epic(epic_world: EpicWorld, settings: Any) -> Iterator[FakeEpic]:
+    """A running fake Epic with Django settings aimed at it (as the contract suite does)."""
+    with FakeEpic(epic_world) as fake:
+        for name, value in fake.settings().items():
+            setattr(settings, name, value)
+        settings.HTTP_RETRY_BASE_SECONDS = 0.001
+        settings.HTTP_RETRY_CAP_SECONDS = 0.005
+        settings.HTTP_RETRY_ATTEMPTS = 3
+        yield fake
+
+
+@pytest.fixture
+def epic_client(fake_epic: FakeEpic) -> Iterator[Callable[..., EpicClient]]:
+    """Build Epic clients the production way, from a CredentialStore."""
+    clients: list[EpicClient] = []
+
+    def build(credentials: CredentialStore | None = None) -> EpicClient:
+        client = build_epic_client(credentials if credentials is not None else MemoryCredentials())
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from platforms.contract import FAILURES, FakeStore
+from platforms.integrations.epic.fake_server import FakeEpic
 from platforms.integrations.gog.fake_server import FakeGog
 from platforms.integrations.playstation.fake_server import FakePlayStation
 from platforms.integrations.steam.fake_server import FakeSteam
@@ -13,7 +14,7 @@ from tests.platforms.contract.conftest import ACCOUNT_SPECS, Store
 
 def test_it_runs_over_every_account_integration_with_a_fake() -> None:
     codes = {spec.code for spec in ACCOUNT_SPECS}
-    assert {"steam", "gog", "xbox", "playstation"} <= codes
+    assert {"steam", "gog", "epic", "xbox", "playstation"} <= codes
     assert codes == {spec.code for spec in account_integrations() if spec.fake}
 
 
@@ -23,7 +24,7 @@ def test_it_accepts_every_failure_the_contract_names(store: Store) -> None:
 
 
 def _fakes_are_fake_stores(
-    steam: FakeSteam, gog: FakeGog, xbox: FakeXbox, playstation: FakePlayStation
+    steam: FakeSteam, gog: FakeGog, epic: FakeEpic, xbox: FakeXbox, playstation: FakePlayStation
 ) -> list[FakeStore]:
     """Checked by mypy: each fake satisfies the FakeStore protocol structurally."""
-    return [steam, gog, xbox, playstation]
+    return [steam, gog, epic, xbox, playstation]
