@@ -18,7 +18,7 @@ from libraries.services.sync import perform_run
 from platforms.integrations.galaxy.sample import SampleRelease, build_galaxy_db
 from tests.factories import LibraryFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Full-width letters, an accent and a trademark sign: kept exactly as the file has them.
 FULL_WIDTH_TITLE = "\uff26\uff55\uff4c\uff4c \uff57\uff49\uff44\uff54\uff48 \u00c5ventyr\u2122"

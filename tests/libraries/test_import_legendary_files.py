@@ -22,7 +22,7 @@ from platforms.integrations.legendary.sample import (
 )
 from platforms.models import Platform
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 FULL_WIDTH = "\uff26\uff55\uff4c\uff4c \uff57\uff49\uff44\uff54\uff48 \u00c5ventyr\u2122"
 GAMES = [

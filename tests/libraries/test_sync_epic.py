@@ -16,7 +16,7 @@ from libraries.services.libraries import add_library
 from platforms.integrations.epic.fake_server import EpicWorld, FakeEpic, generate_epic_world
 from tests.libraries.conftest import run_sync_now
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

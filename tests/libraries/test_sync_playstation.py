@@ -21,7 +21,7 @@ from platforms.integrations.playstation.fake_server import (
 from tests.libraries.conftest import run_sync_now
 from tests.platforms.playstation_helpers import aimed_fake
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

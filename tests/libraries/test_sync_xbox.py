@@ -15,7 +15,7 @@ from libraries.services.libraries import add_library
 from platforms.integrations.xbox.fake_server import FakeXbox, XboxWorld, generate_xbox_world
 from tests.libraries.conftest import run_sync_now
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def _upload(client, name: str, content: bytes, **fields):
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_imports_an_uploaded_galaxy_database(
     alice_client, alice, tmp_path, django_capture_on_commit_callbacks
 ):
