@@ -50,7 +50,7 @@ def sniff_text(path: Path, what: str) -> bytes:
         # A multi-byte character may be cut at the end of the sample.
         head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:
+        if len(head) < SNIFF_BYTES or exc.start < len(head) - 4:
             raise UnreadableFile(
                 f"The {what} file is not UTF-8 text; save it again as UTF-8."
             ) from None
@@ -73,7 +73,12 @@ def read_csv(path: Path, what: str) -> tuple[list[str], Iterator[CsvRow]]:
     except StopIteration:
         handle.close()
         raise UnreadableFile(f"The {what} file is empty.") from None
-    except (csv.Error, UnicodeDecodeError):
+    except UnicodeDecodeError:
+        handle.close()
+        raise UnreadableFile(
+            f"The {what} file is not UTF-8 text; save it again as UTF-8."
+        ) from None
+    except csv.Error:
         handle.close()
         raise UnreadableFile(
             f"This is not a {what} file: its first line is not a header."

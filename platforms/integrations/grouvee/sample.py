@@ -9,8 +9,45 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-HEADER_20 = ["id", "name", "shelves", "platforms", "rating", "review_title", "review", "review_platform", "dates", "statuses", "genres", "franchises", "series", "developers", "publishers", "release_date", "date_added_to_collection", "url", "giantbomb_id", "igdb_id"]
-HEADER_15 = ["id", "name", "shelves", "platforms", "rating", "review", "dates", "statuses", "genres", "franchises", "developers", "publishers", "release_date", "url", "giantbomb_id"]
+HEADER_20 = [
+    "id",
+    "name",
+    "shelves",
+    "platforms",
+    "rating",
+    "review_title",
+    "review",
+    "review_platform",
+    "dates",
+    "statuses",
+    "genres",
+    "franchises",
+    "series",
+    "developers",
+    "publishers",
+    "release_date",
+    "date_added_to_collection",
+    "url",
+    "giantbomb_id",
+    "igdb_id",
+]
+HEADER_15 = [
+    "id",
+    "name",
+    "shelves",
+    "platforms",
+    "rating",
+    "review",
+    "dates",
+    "statuses",
+    "genres",
+    "franchises",
+    "developers",
+    "publishers",
+    "release_date",
+    "url",
+    "giantbomb_id",
+]
 
 
 @dataclass(frozen=True)
