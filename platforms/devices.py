@@ -130,7 +130,7 @@ def device_slug(name: str) -> str:
     """The device slug of a platform name ('PlayStation 4', 'PS4' → 'playstation-4')."""
     key = column_key(name)
     known = {column_key(code): code for code in DEVICES}
-    known |= {column_key(label): code for code, label in DEVICES.items()} | _DEVICE_ALIASES
+    known |= {column_key(label): code for code, label in DEVICES.items()} | dict(_DEVICE_ALIASES)
     return known.get(key) or slug(name) or "other"
 
 

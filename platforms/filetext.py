@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from platforms.errors import UnreadableFile
 
@@ -91,7 +91,7 @@ def read_csv(path: Path, what: str) -> tuple[list[str], Iterator[CsvRow]]:
     return header, _rows(handle, reader, header, what)
 
 
-def _rows(handle: IO[str], reader, header: list[str], what: str) -> Iterator[CsvRow]:  # type: ignore[no-untyped-def]
+def _rows(handle: IO[str], reader: Any, header: list[str], what: str) -> Iterator[CsvRow]:
     with handle:
         start = reader.line_num + 1
         while True:

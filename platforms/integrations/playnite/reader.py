@@ -103,7 +103,7 @@ def _from_csv(path: Path) -> tuple[list[OwnedGame], list[tuple[str, str]]]:
     for row in rows:
         problem = row_error(row)
         if problem is None:
-            values = {field: row.cells[column] for field, column in columns.items()}
+            values: dict[str, Any] = {f: row.cells[c] for f, c in columns.items()}
             values["platforms"] = _split(values.get("platforms", ""))
             try:
                 games.append(game_from(values))
@@ -135,7 +135,7 @@ def _from_json(path: Path) -> tuple[list[OwnedGame], list[tuple[str, str]]]:
     games: list[OwnedGame] = []
     skipped: list[tuple[str, str]] = []
     for number, item in enumerate(data, start=1):
-        values = {field: _json_value(item, names) for field, names in _JSON_NAMES.items()}
+        values: dict[str, Any] = {f: _json_value(item, n) for f, n in _JSON_NAMES.items()}
         values["platforms"] = [_named(p) for p in item.get("Platforms") or [] if _named(p)]
         try:
             games.append(game_from(values))
