@@ -9,6 +9,7 @@ user does not own, or may not see under their rating cap, is a 404 like any miss
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 from typing import Any
 
@@ -31,6 +32,9 @@ from games.schemas import (
     GamingPatterns,
     LibraryFilterInput,
     LibrarySummaryOut,
+    ManualGameIn,
+    ManualGameOut,
+    ManualGamePatch,
     RecommendationCriteria,
     Recommendations,
     StoredInt,
@@ -40,6 +44,12 @@ from games.services import NotFound, ServiceError, collections
 from games.services.analytics import analyze_gaming_patterns
 from games.services.cross_platform import cross_platform_games
 from games.services.export import export_library
+from games.services.manual import (
+    add_manual_game,
+    delete_manual_game,
+    edit_manual_game,
+    get_manual_game,
+)
 from games.services.recommendations import recommend_games
 from games.services.search import game_details, search_games
 
@@ -171,6 +181,41 @@ def collection_update(request: ApiRequest, collection_id: int, payload: Collecti
 @_services
 def collection_delete(request: ApiRequest, collection_id: int):
     collections.delete_collection(require_write(request), collection_id)
+    return Status(204, None)
+
+
+@router.post("/manual", response={201: ManualGameOut}, summary="Add a game by hand")
+@_services
+def manual_add(request: ApiRequest, payload: ManualGameIn):
+    """A game no store reports (a cartridge, a disc, a key): it joins your "Manual entries"."""
+    values = payload.model_dump()
+    game = add_manual_game(require_write(request), values.pop("title"), **values)
+    return Status(201, asdict(game))
+
+
+@router.get("/manual/{id:entry_id}", response=ManualGameOut, summary="A game added by hand")
+@_services
+def manual_detail(request: ApiRequest, entry_id: int):
+    return asdict(get_manual_game(request.auth, entry_id))
+
+
+@router.patch(
+    "/manual/{id:entry_id}", response=ManualGameOut, summary="Change a game added by hand"
+)
+@_services
+def manual_edit(request: ApiRequest, entry_id: int, payload: ManualGamePatch):
+    """Only the fields sent change; send null to clear a rating or a date."""
+    values = payload.model_dump(exclude_unset=True)
+    for name in ("title", "platform", "store_id", "status", "playtime_minutes", "notes", "hidden"):
+        if name in values and values[name] is None:
+            raise HttpError(400, f"{name} cannot be null.")
+    return asdict(edit_manual_game(require_write(request), entry_id, **values))
+
+
+@router.delete("/manual/{id:entry_id}", response={204: None}, summary="Delete a game added by hand")
+@_services
+def manual_delete(request: ApiRequest, entry_id: int):
+    delete_manual_game(require_write(request), entry_id)
     return Status(204, None)
 
 

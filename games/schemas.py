@@ -411,3 +411,55 @@ class CollectionOut(_Out):
 class CollectionPage(_Out):
     collection: CollectionOut
     games: GameList
+
+
+# --- games added by hand -------------------------------------------------------------------
+
+
+class ManualGameIn(BaseModel):
+    title: str = Field(..., min_length=1, max_length=300)
+    platform: str = Field(
+        "physical",
+        max_length=64,
+        description='A device ("Nintendo Switch", "PlayStation 5", "physical") or a store code.',
+    )
+    store_id: str = Field("", max_length=64, description="The store's id, with a store code.")
+    status: str = Field("backlog", description="backlog, playing, completed, abandoned, wishlist")
+    user_rating: int | None = Field(None, ge=1, le=10)
+    playtime_minutes: int = Field(0, ge=0, le=10_000_000)
+    notes: str = Field("", max_length=10_000)
+    started_on: date | None = None
+    finished_on: date | None = None
+    last_played_at: datetime | None = None
+    hidden: bool = False
+
+
+class ManualGamePatch(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    platform: str | None = Field(None, max_length=64)
+    store_id: str | None = Field(None, max_length=64)
+    status: str | None = None
+    user_rating: int | None = Field(None, ge=1, le=10)
+    playtime_minutes: int | None = Field(None, ge=0, le=10_000_000)
+    notes: str | None = Field(None, max_length=10_000)
+    started_on: date | None = None
+    finished_on: date | None = None
+    last_played_at: datetime | None = None
+    hidden: bool | None = None
+
+
+class ManualGameOut(BaseModel):
+    entry_id: int
+    game_id: int
+    title: str
+    platform: str
+    store: str
+    store_id: str
+    status: str
+    user_rating: int | None
+    playtime_minutes: int
+    notes: str
+    started_on: date | None
+    finished_on: date | None
+    last_played_at: datetime | None
+    hidden: bool

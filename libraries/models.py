@@ -208,6 +208,20 @@ class LibraryGame(models.Model):
         null=True, blank=True, help_text="When the store says it was bought or added."
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    notes = models.TextField(blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    finished_on = models.DateField(null=True, blank=True)
+    external_ids = models.JSONField(
+        default=dict, blank=True, help_text='Ids of the game elsewhere, e.g. {"igdb": "1942"}.'
+    )
+    user_edited_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields the user changed in Game Djinn; a re-import never replaces them.",
+    )
+
+    # The player's own fields an import may bring (see libraries.services.phases.owned).
+    USER_FIELDS = ("status", "user_rating", "notes", "started_on", "finished_on", "hidden")
 
     class Meta:
         constraints = [

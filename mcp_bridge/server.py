@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from django.contrib.auth import get_user_model
@@ -36,6 +37,7 @@ from games.schemas import (
     GameList,
     GamingPatterns,
     LibraryFilterInput,
+    ManualGameOut,
     PlatformCode,
     RecommendationCriteria,
     Recommendations,
@@ -55,6 +57,7 @@ from games.services import (
 from games.services.collections import create_collection
 from games.services.cross_platform import cross_platform_games
 from games.services.export import export_library
+from games.services.manual import add_manual_game
 from libraries.models import SyncRun
 from libraries.services.libraries import LibraryError, add_library
 from libraries.services.sync import SyncAlreadyRunning
@@ -424,6 +427,55 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         Collections page, which opens it as a library view and can edit or delete it."""
         caller = who(ctx, write=True, tool="create_smart_collection")
         return await run_as(caller, create_collection, name, rules)
+
+    @mcp.tool(
+        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False)
+    )
+    async def add_game(
+        ctx: Context,
+        title: Annotated[str, Field(min_length=1, max_length=300, description="The game's title.")],
+        platform: Annotated[
+            str,
+            Field(
+                max_length=64,
+                description='Where the user has it: a device ("Nintendo Switch", "PlayStation 5", '
+                '"physical" for a disc or cartridge) or a store code (e.g. "steam") with store_id.',
+            ),
+        ] = "physical",
+        store_id: Annotated[
+            str, Field(max_length=64, description="The store's id, when platform is a store.")
+        ] = "",
+        status: Annotated[
+            Status, Field(description="backlog, playing, completed, abandoned or wishlist.")
+        ] = "backlog",
+        user_rating: Annotated[
+            int | None, Field(ge=1, le=10, description="The user's rating, 1 to 10.")
+        ] = None,
+        playtime_minutes: Annotated[
+            int, Field(ge=0, le=10_000_000, description="Time played so far, in minutes.")
+        ] = 0,
+        notes: Annotated[str, Field(max_length=10_000, description="The user's notes.")] = "",
+        started_on: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,
+        finished_on: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,
+    ) -> ManualGameOut:
+        """Add a game no store reports (a console cartridge, a physical disc, a key) to the
+        user's "Manual entries" library. It then shows in searches, filters and exports like any
+        other copy. Ask the user before adding; say which platform it was added on."""
+        caller = who(ctx, write=True, tool="add_game")
+        game = await run_as(
+            caller,
+            add_manual_game,
+            title,
+            platform=platform,
+            store_id=store_id,
+            status=status,
+            user_rating=user_rating,
+            playtime_minutes=playtime_minutes,
+            notes=notes,
+            started_on=started_on,
+            finished_on=finished_on,
+        )
+        return ManualGameOut(**asdict(game))
 
     @mcp.resource(
         "game://{game_id}",

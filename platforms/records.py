@@ -44,6 +44,26 @@ class OwnedGame:
     acquired_at: datetime | None = None
     # The store's id of the base game, for DLC, when the source says which it is.
     parent_external_id: str = ""
+    # The player's own data, from sources that keep it (another manager's export, a tracker).
+    # None (or an empty dict) means "the source says nothing": the entry keeps what it has.
+    status: str | None = None  # one of LibraryGame.Status
+    user_rating: int | None = None  # 1 to 10
+    notes: str | None = None
+    started_on: date | None = None
+    finished_on: date | None = None
+    # Ids of the same game elsewhere, kept for matching: {"igdb": "1942"}.
+    external_ids: dict[str, str] = field(default_factory=dict)
+
+    def user_data(self) -> dict[str, Any]:
+        """The player's own fields this record carries, by LibraryGame field name."""
+        carried = {
+            "status": self.status,
+            "user_rating": self.user_rating,
+            "notes": self.notes,
+            "started_on": self.started_on,
+            "finished_on": self.finished_on,
+        }
+        return {name: value for name, value in carried.items() if value is not None}
 
 
 @dataclass(frozen=True, slots=True)

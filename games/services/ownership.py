@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
 from games.models import Game
 from games.queries import visible_entries
 from libraries.models import LibraryGame
@@ -19,11 +24,24 @@ def update_ownership(
         raise ValueError(f"status must be one of: {', '.join(LibraryGame.Status.values)}.")
     if user_rating is not None and not 1 <= user_rating <= 10:
         raise ValueError("user_rating must be between 1 and 10.")
-    updated = (
-        visible_entries(user)
-        .filter(release__game_id=game_id)
-        .update(status=status, user_rating=user_rating, hidden=hidden)
-    )
-    if not updated:
+    entries = list(visible_entries(user).filter(release__game_id=game_id))
+    if not entries:
         raise Game.DoesNotExist(f"No game {game_id} in your library.")
-    return updated
+    with transaction.atomic():
+        for entry in entries:
+            edit_entry(entry, status=status, user_rating=user_rating, hidden=hidden)
+    return len(entries)
+
+
+def edit_entry(entry: LibraryGame, **values: Any) -> list[str]:
+    """Set the player's own fields on ENTRY and remember which ones the user changed, so that a
+    later import of another manager's file never undoes them. Returns the changed fields."""
+    changed = [name for name, value in values.items() if getattr(entry, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(entry, name, values[name])
+    entry.user_edited_fields = sorted(set(entry.user_edited_fields or ()) | set(changed))
+    entry.updated_at = timezone.now()
+    entry.save(update_fields=[*changed, "user_edited_fields", "updated_at"])
+    return changed

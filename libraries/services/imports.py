@@ -16,7 +16,8 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -77,7 +78,7 @@ class StoredFile:
             raise UnreadableFile(
                 f"The uploaded {self._spec.name} file is gone from the server; upload it again."
             )
-        imported = read_file(self._spec, path)
+        imported = read_file(self._spec, path, (self._library.credentials or {}).get("options"))
         if imported.account_id != account_id:
             raise UnreadableFile(
                 f"The stored {self._spec.name} file belongs to another account; upload it again."
@@ -85,28 +86,33 @@ class StoredFile:
         return imported.owned
 
 
-def read_file(spec: IntegrationSpec, path: Path) -> ImportedFile:
-    """The file read by its source's reader; the last stored copy read is remembered, so the run
-    that follows an upload in the same process does not read a large file twice. A stored copy
-    is never changed after it was written (each upload gets a new name), so this cannot go stale."""
+def read_file(
+    spec: IntegrationSpec, path: Path, options: Mapping[str, Any] | None = None
+) -> ImportedFile:
+    """Read PATH with the source's reader; OPTIONS (a CSV column mapping) go to the reader.
+
+    The last stored copy read is remembered, so the run that follows an upload in the same
+    process does not read a large file twice. A stored copy is never changed after it was
+    written (each upload gets a new name), so this cannot go stale."""
+    key = (path, tuple(sorted((options or {}).items())))
     with _last_read_lock:
-        if _last_read is not None and _last_read[0] == path:
+        if _last_read is not None and _last_read[0] == key:
             return _last_read[1]
-    reader: Callable[[Path], ImportedFile] = spec.load_client_factory()
-    imported = reader(path)
+    reader: Callable[..., ImportedFile] = spec.load_client_factory()
+    imported = reader(path, **options) if options else reader(path)
     if path.parent == imports_dir():
-        _remember(path, imported)
+        _remember(key, imported)
     return imported
 
 
-_last_read: tuple[Path, ImportedFile] | None = None
+_last_read: tuple[tuple[Path, tuple[Any, ...]], ImportedFile] | None = None
 _last_read_lock = threading.Lock()
 
 
-def _remember(path: Path, imported: ImportedFile) -> None:
+def _remember(key: tuple[Path, tuple[Any, ...]], imported: ImportedFile) -> None:
     global _last_read
     with _last_read_lock:
-        _last_read = (path, imported)
+        _last_read = (key, imported)
 
 
 def file_spec(source_code: str) -> IntegrationSpec:
@@ -124,6 +130,7 @@ def import_file(
     name: str | None = None,
     trigger: str = SyncRun.Trigger.UPLOAD,
     enqueue: bool = True,
+    options: Mapping[str, Any] | None = None,
 ) -> tuple[Library, SyncRun, ImportedFile]:
     """Check and keep a copy of the file at ``path``, make or update ``owner``'s library for its
     account, and request the run that imports it. Raises LibraryError with one sentence (and
@@ -135,13 +142,13 @@ def import_file(
     stored = imports_dir() / f"{spec.code}-{uuid.uuid4().hex}{suffix}"
     try:
         _copy_private(path, stored)
-        imported = read_file(spec, stored)
-    except UnreadableFile as exc:
+        imported = _read_checked(spec, stored, options)
+    except LibraryError:
         stored.unlink(missing_ok=True)
-        raise LibraryError(exc.message) from None
-    except OSError as exc:
-        stored.unlink(missing_ok=True)
-        raise LibraryError(f"The file could not be read ({exc.strerror or 'I/O error'}).") from None
+        raise
+    credentials: dict[str, Any] = {"file": stored.name}
+    if options:
+        credentials["options"] = dict(options)
 
     platform = Platform.objects.get(code=spec.code)
     previous = ""
@@ -158,13 +165,13 @@ def import_file(
                     platform=platform,
                     user_identifier=imported.account_id,
                     display_name=(name or "").strip()[:128] or imported.display_name[:128],
-                    credentials={"file": stored.name},
+                    credentials=credentials,
                     # A file does not change by itself: it is refreshed by uploading it again.
                     sync_enabled=False,
                 )
             else:
                 previous = (library.credentials or {}).get("file", "")
-                library.credentials = {"file": stored.name}
+                library.credentials = credentials
                 fields = ["credentials"]
                 if name and name.strip():
                     library.display_name = name.strip()[:128]
@@ -186,6 +193,111 @@ def import_file(
         len(imported.skipped),
     )
     return library, run, imported
+
+
+def _read_checked(
+    spec: IntegrationSpec, path: Path, options: Mapping[str, Any] | None = None
+) -> ImportedFile:
+    """read_file, with every way a file can be unreadable turned into one LibraryError."""
+    try:
+        return read_file(spec, path, options)
+    except UnreadableFile as exc:
+        raise LibraryError(exc.message) from None
+    except UnicodeDecodeError:
+        raise LibraryError(f"The {spec.name} file is not UTF-8 text; save it as UTF-8.") from None
+    except OSError as exc:
+        raise LibraryError(f"The file could not be read ({exc.strerror or 'I/O error'}).") from None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a file would do, computed without writing anything."""
+
+    source: str
+    library_name: str
+    library_id: int | None  # None: the import would make a new library
+    new: int
+    updated: int
+    unchanged: int
+    removed: int  # entries of the library the file no longer lists
+    skipped: list[tuple[str, str]]
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.skipped)
+
+
+def preview_file(
+    owner: User,
+    source_code: str,
+    path: Path,
+    *,
+    name: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> ImportPreview:
+    """import_file's outcome (n new, n updated, n skipped and why) without writing anything:
+    the owned phase runs on the file's records inside a transaction that is rolled back, so the
+    counts are exactly what the import would report, user edits and all."""
+    from libraries.services.phases.owned import import_owned_games
+
+    spec = file_spec(source_code)
+    imported = _read_checked(spec, path, options)
+    platform = Platform.objects.get(code=spec.code)
+    with transaction.atomic():
+        library = Library.objects.filter(
+            owner=owner, platform=platform, user_identifier=imported.account_id
+        ).first()
+        existing_id = library.pk if library else None
+        if library is None:
+            library = Library.objects.create(
+                owner=owner,
+                platform=platform,
+                user_identifier=imported.account_id,
+                display_name=(name or "").strip()[:128] or imported.display_name[:128],
+                sync_enabled=False,
+            )
+        counts = import_owned_games(library, imported.owned)
+        transaction.set_rollback(True)
+    return ImportPreview(
+        source=spec.code,
+        library_name=library.display_name,
+        library_id=existing_id,
+        new=counts.added,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        removed=counts.removed,
+        skipped=list(imported.skipped),
+    )
+
+
+def stage_upload(owner: User, source_code: str, upload: UploadedFile) -> str:
+    """Keep an upload aside (owner-only, under DATA_DIR) until the user confirms its import;
+    returns the token that names it. Nothing else is written."""
+    spec = file_spec(source_code)
+    token = f"{owner.pk}-{spec.code}-{uuid.uuid4().hex}"
+    target = staged_path(owner, token)
+    temporary = getattr(upload, "temporary_file_path", None)
+    if temporary is not None:
+        _copy_private(Path(temporary()), target)
+    else:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    return token
+
+
+def staged_path(owner: User, token: str) -> Path:
+    """The staged upload TOKEN names; only its owner's tokens resolve (else LibraryError)."""
+    if not token.startswith(f"{owner.pk}-") or not token.replace("-", "").isalnum():
+        raise LibraryError("That upload is not yours or has expired; upload the file again.")
+    folder = imports_dir() / "staged"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / token
+
+
+def discard_staged(owner: User, token: str) -> None:
+    staged_path(owner, token).unlink(missing_ok=True)
 
 
 def import_uploaded_file(

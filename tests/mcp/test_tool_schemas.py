@@ -1,4 +1,4 @@
-"""tools/list: the eleven seed tools, typed and described, read tools marked read-only."""
+"""tools/list: the eleven seed tools and add_game, typed and described, read tools marked read-only."""
 
 from __future__ import annotations
 
@@ -16,8 +16,14 @@ SEED_TOOLS = {
     "get_cross_platform_games",
     "export_library_data",
     "create_smart_collection",
+    "add_game",
 }
-WRITE_TOOLS = {"add_platform_library", "sync_platform_library", "create_smart_collection"}
+WRITE_TOOLS = {
+    "add_platform_library",
+    "sync_platform_library",
+    "create_smart_collection",
+    "add_game",
+}
 SEED_ARGUMENTS = {
     "add_platform_library": {"platform_code", "credentials", "display_name"},
     "sync_platform_library": {"library_id", "wait"},
@@ -36,6 +42,7 @@ SEED_ARGUMENTS = {
     "recommend_games": {"criteria", "limit", "genre_preference"},
     "export_library_data": {"format", "filters"},
     "create_smart_collection": {"name", "rules"},
+    "add_game": {"title", "platform", "store_id", "status", "user_rating", "notes"},
 }
 
 

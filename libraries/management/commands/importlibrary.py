@@ -19,6 +19,8 @@ from libraries.services.imports import import_file
 from libraries.services.libraries import LibraryError
 from libraries.services.sync import perform_run
 from platforms import registry
+from platforms.errors import UnreadableFile
+from platforms.integrations.csv.reader import guess_mapping, header_of
 
 
 class Command(BaseCommand):
@@ -30,6 +32,13 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--owner", help="Username of the owner (default: the first admin).")
         parser.add_argument("--name", help="A name for the library (default: from the file).")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="FIELD=COLUMN",
+            help="csv only: which column feeds a field (default: guessed from the header).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -37,6 +46,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no file at {path}.")
         owner = _owner(options["owner"])
         try:
+            reader_options = self._mapping(options["format"], path, options["map"])
             library, run, imported = import_file(
                 owner,
                 options["format"],
@@ -44,6 +54,7 @@ class Command(BaseCommand):
                 name=options["name"],
                 trigger=SyncRun.Trigger.CLI,
                 enqueue=False,
+                options=reader_options,
             )
         except LibraryError as exc:
             raise CommandError(exc.message) from None
@@ -61,3 +72,23 @@ class Command(BaseCommand):
         if len(imported.skipped) > 20:
             self.stderr.write(f"  … and {len(imported.skipped) - 20} more left out.")
         self.stdout.write(str(library.pk))
+
+    def _mapping(self, source: str, path: Path, pairs: list[str]) -> dict[str, Any] | None:
+        """csv: the guessed mapping with the --map choices over it, printed; else None."""
+        if source != "csv":
+            if pairs:
+                raise CommandError("--map is for the csv format only.")
+            return None
+        try:
+            header, _ = header_of(path)
+        except UnreadableFile as exc:
+            raise CommandError(exc.message) from None
+        mapping = guess_mapping(header)
+        for pair in pairs:
+            field, separator, column = pair.partition("=")
+            if not separator:
+                raise CommandError(f"--map takes FIELD=COLUMN, not {pair!r}.")
+            mapping[field.strip()] = column.strip()
+        for field, column in mapping.items():
+            self.stderr.write(f"  {field} ← {column}")
+        return {"mapping": mapping}

@@ -6,14 +6,20 @@ written for new entries and for entries whose playtime changed; entries that lef
 ``removed_at`` (never deleted). An entry is a release on any store: a GOG Galaxy database lists
 Steam and Epic releases too, and each lands on its own store, where the same store id is the same
 release whichever library brought it.
+
+The player's own data (status, rating, notes, dates, ids elsewhere) comes only from sources that
+keep it: another manager's export, a tracker, our own export. A new entry takes what the record
+carries. An existing entry takes only the fields the record carries, and never a field the user
+changed in Game Djinn since (``LibraryGame.user_edited_fields``, kept by every door that edits an
+entry): the user's edits win over any file, and re-importing the same file changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import NamedTuple
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +80,15 @@ _ENTRY_UPDATE_FIELDS = [
     "updated_at",
 ]
 
+_USER_UPDATE_FIELDS = [
+    "status",
+    "user_rating",
+    "notes",
+    "started_on",
+    "finished_on",
+    "external_ids",
+]
+
 StoreKey = tuple[int, str]  # (platform id, store id): one release
 
 
@@ -88,6 +103,27 @@ class _Current(NamedTuple):
     last_played: datetime | None
     acquired: datetime | None
     removed_at: datetime | None
+    status: str
+    user_rating: int | None
+    notes: str
+    started_on: date | None
+    finished_on: date | None
+    external_ids: dict[str, str]
+    user_edited_fields: list[str]
+
+    def user_changes(self, game: OwnedGame) -> dict[str, Any]:
+        """The player's fields GAME would change here, leaving alone what the user edited."""
+        edited = set(self.user_edited_fields or ())
+        changes = {
+            name: value
+            for name, value in user_values(game).items()
+            if name not in edited and getattr(self, name) != value
+        }
+        if game.external_ids and "external_ids" not in edited:
+            merged = {**(self.external_ids or {}), **_clean_ids(game.external_ids)}
+            if merged != (self.external_ids or {}):
+                changes["external_ids"] = merged
+        return changes
 
 
 def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCounts:
@@ -112,6 +148,7 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
         incoming[(platform.pk, game.external_id)] = game
     counts = OwnedCounts()
     changed: list[LibraryGame] = []
+    changed_user_data: list[LibraryGame] = []  # these also write the player's own fields
     release_updates: list[Release] = []
     played: set[int] = set()  # release ids whose total playtime moved: they get a snapshot
 
@@ -131,6 +168,13 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
                 "last_played_at",
                 "acquired_at",
                 "removed_at",
+                "status",
+                "user_rating",
+                "notes",
+                "started_on",
+                "finished_on",
+                "external_ids",
+                "user_edited_fields",
             )
         }
         newcomers: list[tuple[StoreKey, OwnedGame]] = []
@@ -144,8 +188,10 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
                 row.icon_url != icon or row.has_stats != game.has_stats
             )
             playtime_changed = row.playtime != _minutes(game.playtime_minutes)
+            user_changes = row.user_changes(game)
             entry_changed = (
-                playtime_changed
+                bool(user_changes)
+                or playtime_changed
                 or row.two_weeks != _optional_minutes(game.playtime_2weeks_minutes)
                 or row.last_played != game.last_played
                 or (game.acquired_at is not None and row.acquired != game.acquired_at)
@@ -154,7 +200,8 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
             if release_changed:
                 release_updates.append(_release(key, row.game_id, icon, game.has_stats))
             if entry_changed:
-                changed.append(_entry(library, row.release_id, game, row.acquired, now))
+                entry = _entry(library, row, game, now, user_changes)
+                (changed_user_data if user_changes else changed).append(entry)
                 if playtime_changed:
                     played.add(row.release_id)
             if release_changed or entry_changed:
@@ -205,15 +252,21 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
                 update_fields=["icon_url", "has_stats"],
                 batch_size=BULK_BATCH_SIZE,
             )
+        for batch, fields in (
+            (changed, _ENTRY_UPDATE_FIELDS),
+            (changed_user_data, _ENTRY_UPDATE_FIELDS + _USER_UPDATE_FIELDS),
+        ):
+            if batch:
+                # update_conflicts also makes the database return each row's id.
+                LibraryGame.objects.bulk_create(
+                    batch,
+                    update_conflicts=True,
+                    unique_fields=["library", "release"],
+                    update_fields=fields,
+                    batch_size=BULK_BATCH_SIZE,
+                )
+        changed += changed_user_data
         if changed:
-            # update_conflicts also makes the database return each row's id.
-            LibraryGame.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["library", "release"],
-                update_fields=_ENTRY_UPDATE_FIELDS,
-                batch_size=BULK_BATCH_SIZE,
-            )
             # One snapshot per entry and day: a second sync on the same day corrects it.
             PlaytimeSnapshot.objects.bulk_create(
                 [
@@ -284,6 +337,12 @@ def _insert_entries(
             "last_played_at",
             "acquired_at",
             "hidden",
+            "status",
+            "user_rating",
+            "notes",
+            "started_on",
+            "finished_on",
+            "external_ids",
         ],
         (
             (
@@ -296,6 +355,7 @@ def _insert_entries(
                 # The source's own "hidden" (set by the user in their launcher) is kept on
                 # arrival only; afterwards the flag is the user's to change here.
                 game.hidden,
+                *_new_user_values(game),
             )
             for entry_id, (release_id, game) in zip(ids, newcomers, strict=True)
         ),
@@ -313,23 +373,48 @@ def _insert_entries(
 
 
 def _entry(
-    library: Library,
-    release_id: int,
-    game: OwnedGame,
-    acquired: datetime | None,
-    now: datetime,
+    library: Library, row: _Current, game: OwnedGame, now: datetime, user_changes: dict[str, Any]
 ) -> LibraryGame:
+    kept = {name: getattr(row, name) for name in _USER_UPDATE_FIELDS}
     return LibraryGame(
         library=library,
-        release_id=release_id,
+        release_id=row.release_id,
         playtime_minutes=_minutes(game.playtime_minutes),
         playtime_2weeks_minutes=_optional_minutes(game.playtime_2weeks_minutes),
         last_played_at=game.last_played,
-        acquired_at=game.acquired_at or acquired,
+        acquired_at=game.acquired_at or row.acquired,
         removed_at=None,
         added_at=now,
         updated_at=now,
+        **(kept | user_changes),
     )
+
+
+def user_values(game: OwnedGame) -> dict[str, Any]:
+    """The player's fields GAME carries, with values the entry cannot hold left out."""
+    values = game.user_data()
+    if "status" in values and values["status"] not in LibraryGame.Status.values:
+        del values["status"]
+    rating = values.get("user_rating")
+    if rating is not None and not (isinstance(rating, int) and 1 <= rating <= 10):
+        del values["user_rating"]
+    return values
+
+
+def _new_user_values(game: OwnedGame) -> tuple[Any, ...]:
+    values = user_values(game)
+    return (
+        values.get("status", LibraryGame.Status.BACKLOG),
+        values.get("user_rating"),
+        values.get("notes", ""),
+        values.get("started_on"),
+        values.get("finished_on"),
+        _clean_ids(game.external_ids),
+    )
+
+
+def _clean_ids(ids: dict[str, str]) -> dict[str, str]:
+    return {str(key)[:32]: str(value)[:128] for key, value in ids.items() if value}
 
 
 def _release(key: StoreKey, game_id: int, icon_url: str, has_stats: bool) -> Release:
