@@ -20,6 +20,8 @@ from functools import lru_cache
 _TRADEMARKS = re.compile(r"[™®©℗]|\((?:tm|r|c)\)", re.IGNORECASE)
 _APOSTROPHES = re.compile("[\u2019'`\u00b4]")  # right single quote, apostrophe, accents
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_ACRONYM = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,}[A-Za-z]?)")  # S.T.A.L.K.E.R.
+_THOUSANDS = re.compile(r"(\d),(\d{3})\b")  # Warhammer 40,000
 _PAREN_YEAR = re.compile(r"\((19[5-9]\d|20\d\d)\)")
 _ARTICLES = frozenset({"the", "a", "an"})
 
@@ -155,6 +157,8 @@ def fold(title: str) -> str:
     """Lowercase ASCII words separated by one space: no accents, trademark signs or punctuation,
     "&" spelled "and", apostrophes dropped ("Director's" → "directors")."""
     text = _TRADEMARKS.sub(" ", title)
+    text = _ACRONYM.sub(lambda found: found.group(1).replace(".", ""), text)
+    text = _THOUSANDS.sub(r"\1\2", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = text.replace("&", " and ").replace("+", " plus ")

@@ -321,6 +321,17 @@ def _title_decision(a: Candidate, b: Candidate, core: str, group: list[Candidate
             f"{evidence}; release years differ: {a.any_year} and {b.any_year}",
             join=False,
         )
+    if (ka.year is None) != (kb.year is None) and (a.year is None or b.year is None):
+        # "Resident Evil 2 (1998)" names its year to tell itself from a namesake; a title
+        # without one may be that namesake.
+        return Decision(
+            first,
+            second,
+            Match.Method.NORMALIZED_TITLE,
+            0.85,
+            f"{evidence}; only one title names a year",
+            join=False,
+        )
     if ka.markers:
         return Decision(
             first,
