@@ -44,6 +44,9 @@ class OwnedGame:
     acquired_at: datetime | None = None
     # The store's id of the base game, for DLC, when the source says which it is.
     parent_external_id: str = ""
+    # Cross-store ids a source knows for this release, as (source, value): a GOG Galaxy
+    # database's release group gives ("galaxy_group", "steam:292030") for each other member.
+    external_ids: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
