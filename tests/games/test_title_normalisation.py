@@ -14,7 +14,7 @@ from games.titles import sort_title
     [
         ("The Witcher® 3: Wild Hunt", "Witcher 3 - Wild Hunt"),
         ("FINAL FANTASY VII", "Final Fantasy 7"),
-        ("Sid Meier’s Civilization® VI", "Sid Meiers Civilization 6"),
+        ("Sid Meier\u2019s Civilization® VI", "Sid Meiers Civilization 6"),
         ("Pokémon™ Trading Card Game", "Pokemon Trading Card Game"),
         ("Ratchet & Clank", "Ratchet and Clank"),
         ("S.T.A.L.K.E.R.: Shadow of Chernobyl", "STALKER Shadow of Chernobyl"),
