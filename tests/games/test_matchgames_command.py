@@ -34,5 +34,5 @@ def test_it_joins_without_dry_run(db, capsys):
 
 
 def test_it_names_an_unknown_owner(db):
-    with pytest.raises(CommandError, match="There is no user named nobody."):
+    with pytest.raises(CommandError, match=r"There is no user named nobody\."):
         call_command("matchgames", "--owner", "nobody")

@@ -47,7 +47,7 @@ def test_a_galaxy_import_joins_the_games_a_steam_library_already_has(
             SampleRelease("gog_1207665883", title="Portal 2 Soundtrack"),
         ],
     )
-    library, run, _ = import_file(alice, "galaxy", path, enqueue=False)
+    _, run, _ = import_file(alice, "galaxy", path, enqueue=False)
     perform_run(run.pk)
 
     witcher = Release.objects.get(platform__code="gog", external_id="1207664643")
