@@ -128,6 +128,8 @@ _MARKER_PHRASES: dict[tuple[str, ...], str] = {
     ("pts",): "test server",
 }
 _MAX_MARKER = max(len(phrase) for phrase in _MARKER_PHRASES)
+_MARKER_WORDS = frozenset(phrase[0] for phrase in _MARKER_PHRASES)
+_EDITION_LAST_WORDS = frozenset(phrase[-1] for phrase in _EDITION_PHRASES)
 # Whole-title words that make a title a marker only when they end it ("… Map Pack").
 _TRAILING_MARKERS = {"pack": "dlc", "bundle": "dlc"}
 
@@ -138,15 +140,12 @@ class TitleKey:
     editions: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     year: int | None = None  # a year written in the title: "Tomb Raider (2013)"
+    # The numbers in the core: sequels differ here ("portal" / "portal 2").
+    numbers: frozenset[str] = frozenset()
 
     @property
     def tokens(self) -> tuple[str, ...]:
         return tuple(self.core.split())
-
-    @property
-    def numbers(self) -> frozenset[str]:
-        """The numbers in the core: sequels differ here ("portal" / "portal 2")."""
-        return frozenset(token for token in self.core.split() if token.isdigit())
 
     @property
     def edition_text(self) -> str:
@@ -180,10 +179,13 @@ def title_key(title: str) -> TitleKey:
     words = [_numeral(word, position) for position, word in enumerate(words)]
     while len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
-    return TitleKey(" ".join(words), tuple(editions), tuple(markers), year)
+    numbers = frozenset(word for word in words if word.isdigit())
+    return TitleKey(" ".join(words), tuple(editions), tuple(markers), year, numbers)
 
 
 def _take_markers(words: list[str]) -> tuple[list[str], list[str]]:
+    if not _MARKER_WORDS.intersection(words) and words and words[-1] not in _TRAILING_MARKERS:
+        return words, []
     markers: list[str] = []
     kept: list[str] = []
     index = 0
@@ -212,7 +214,7 @@ def _take_markers(words: list[str]) -> tuple[list[str], list[str]]:
 
 def _take_editions(words: list[str]) -> tuple[list[str], list[str]]:
     editions: list[str] = []
-    taken = True
+    taken = bool(words) and words[-1] in _EDITION_LAST_WORDS
     while taken:
         taken = False
         for phrase in _EDITION_PHRASES:

@@ -10,17 +10,19 @@ apart *rejected*, so the matcher never joins them again; undoing the split rejoi
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from games.models import Curation, Game, Match, Release
 from games.services.catalogue import BULK_BATCH_SIZE, chunks
+from libraries.services import bulk
 
 
 class CurationError(ValueError):
@@ -34,7 +36,7 @@ class PlannedMerge:
 
     target: int
     others: list[int]
-    matches: list[Match] = field(default_factory=list)
+    matches: list[Match | MatchRow] = field(default_factory=list)
 
 
 # --- merge --------------------------------------------------------------------------------
@@ -73,8 +75,9 @@ def merge_games(target: Game, others: list[Game], *, user=None) -> Game:
     return target
 
 
-def merge_many(plans: Sequence[PlannedMerge], *, user=None) -> list[Curation]:
-    """Apply many merges in bulk (the matcher joins thousands at once): one Curation per plan.
+def merge_many(plans: Sequence[PlannedMerge], *, user=None) -> list[int]:
+    """Apply many merges in bulk (the matcher joins thousands at once): one Curation per plan,
+    whose ids are returned.
 
     A plan's matches may be new rows or existing suggestions; either way they end up accepted
     and tied to the plan's Curation. Call inside a transaction.
@@ -98,17 +101,21 @@ def merge_many(plans: Sequence[PlannedMerge], *, user=None) -> list[Curation]:
         ):
             children[parent_id].append(child_id)
 
-    curations = Curation.objects.bulk_create(
-        [
-            Curation(
-                kind=Curation.Kind.MERGE,
-                game_id=plan.target,
-                summary=_merge_summary(plan, snapshots)[:500],
-                data={
+    # Thousands of merges at once (a first re-match): rows go through the engine's bulk insert
+    # path, releases move with one executemany, and the emptied games are deleted directly
+    # (their releases, DLC and tags were moved or copied above; nothing else points at a game).
+    curation_ids = bulk.reserve_ids(Curation, len(plans))
+    bulk.insert_rows(
+        Curation,
+        ["id", "game_id", "summary", "data"],
+        (
+            (
+                curation_id,
+                plan.target,
+                _merge_summary(plan, snapshots)[:500],
+                {
                     "target": plan.target,
-                    "games": [
-                        snapshots[game_id] for game_id in plan.others if game_id in snapshots
-                    ],
+                    "games": [snapshots[g] for g in plan.others if g in snapshots],
                     "releases": {
                         str(release_id): game_id
                         for game_id in plan.others
@@ -120,51 +127,99 @@ def merge_many(plans: Sequence[PlannedMerge], *, user=None) -> list[Curation]:
                         for child in children.get(game_id, [])
                     },
                 },
-                created_by=user,
             )
-            for plan in plans
-        ],
-        batch_size=BULK_BATCH_SIZE,
+            for curation_id, plan in zip(curation_ids, plans, strict=True)
+        ),
+        shared={
+            "kind": Curation.Kind.MERGE,
+            "created_by_id": getattr(user, "pk", None),
+            "created_at": now,
+            "undone_at": None,
+            "undone_by_id": None,
+        },
     )
-    # Releases move by upsert on their unique store key: one statement per batch instead of
-    # one UPDATE per merge.
-    Release.objects.bulk_create(
-        [
-            Release(platform_id=platform_id, external_id=external_id, game_id=plan.target)
-            for plan in plans
-            for game_id in plan.others
-            for _, platform_id, external_id in moved.get(game_id, [])
-        ],
-        update_conflicts=True,
-        unique_fields=["platform", "external_id"],
-        update_fields=["game"],
-        batch_size=BULK_BATCH_SIZE,
-    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Release._meta.db_table} SET game_id = %s WHERE id = %s",
+            [
+                (plan.target, release_id)
+                for plan in plans
+                for game_id in plan.others
+                for release_id, _, _ in moved.get(game_id, [])
+            ],
+        )
     for plan in plans:
         dlcs = [child for game_id in plan.others for child in children.get(game_id, [])]
         if dlcs:
             Game.objects.filter(pk__in=dlcs).update(parent_id=plan.target)
     _copy_tags(plans, snapshots)
-    for chunk in chunks(others):
-        Game.objects.filter(pk__in=chunk).delete()
+    with connection.cursor() as cursor:
+        for chunk in chunks(others):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {Curation._meta.db_table} SET game_id = NULL WHERE game_id IN ({marks})",
+                list(chunk),
+            )
+            for table in (Game.genres.through, Game.categories.through):
+                cursor.execute(
+                    f"DELETE FROM {table._meta.db_table} WHERE game_id IN ({marks})", list(chunk)
+                )
+            cursor.execute(f"DELETE FROM {Game._meta.db_table} WHERE id IN ({marks})", list(chunk))
 
-    new_matches: list[Match] = []
+    new_matches: list[MatchRow] = []
     accepted: list[Match] = []
-    for plan, curation in zip(plans, curations, strict=True):
+    for plan, curation_id in zip(plans, curation_ids, strict=True):
         for match in plan.matches:
-            match.curation = curation
+            if isinstance(match, MatchRow):
+                new_matches.append(
+                    match._replace(
+                        curation_id=curation_id,
+                        status=Match.Status.ACCEPTED,
+                        decided_at=match.decided_at or now,
+                    )
+                )
+                continue
+            match.curation_id = curation_id
             match.status = Match.Status.ACCEPTED
             if match.decided_at is None:
                 match.decided_at = now
-            (accepted if match.pk else new_matches).append(match)
-    Match.objects.bulk_create(new_matches, batch_size=BULK_BATCH_SIZE)
+            if match.pk:
+                accepted.append(match)
+            else:
+                new_matches.append(MatchRow.of(match))
+    insert_matches(new_matches, now)
     if accepted:
         Match.objects.bulk_update(
             accepted,
             ["status", "curation", "decided_by", "decided_at", "method", "confidence", "evidence"],
             batch_size=BULK_BATCH_SIZE,
         )
-    return curations
+    return curation_ids
+
+
+class MatchRow(NamedTuple):
+    """A new match row, without a model instance (the matcher writes tens of thousands)."""
+
+    release_id: int
+    matched_release_id: int
+    method: str
+    confidence: float
+    evidence: str
+    status: str = Match.Status.SUGGESTED
+    verified: bool = False
+    created_by_id: int | None = None
+    decided_by_id: int | None = None
+    decided_at: dt.datetime | None = None
+    curation_id: int | None = None
+
+    @classmethod
+    def of(cls, match: Match) -> MatchRow:
+        return cls(*(getattr(match, name) for name in cls._fields))
+
+
+def insert_matches(rows: Sequence[MatchRow], now: dt.datetime) -> None:
+    """INSERT new match rows through the bulk path (pairs the caller knows are not stored)."""
+    bulk.insert_rows(Match, MatchRow._fields, rows, shared={"created_at": now})
 
 
 def _merge_summary(plan: PlannedMerge, snapshots: dict[int, dict[str, Any]]) -> str:
@@ -369,13 +424,34 @@ def _undo_split(curation: Curation, user) -> None:
 # --- snapshots ----------------------------------------------------------------------------
 
 
+_EMPTY_JSON: dict[str, Any] = {"[]": [], "{}": {}, '""': ""}
+
+
 def _snapshots(game_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each game's columns as JSON-safe values, with its genre and category ids."""
-    columns = [f.attname for f in Game._meta.concrete_fields]
+    """Each game's columns as JSON-safe values, with its genre and category ids.
+
+    Read with a plain cursor: Django's per-value converters cost more than the rest of a
+    thousands-of-games merge.
+    """
+    fields = list(Game._meta.concrete_fields)
+    json_columns = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    names = [f.attname for f in fields]
+    select = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     snapshots: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(game_ids):
-        for row in Game.objects.filter(pk__in=chunk).values(*columns):
-            snapshots[row["id"]] = {key: _json_safe(value) for key, value in row.items()}
+    with connection.cursor() as cursor:
+        for chunk in chunks(game_ids):
+            cursor.execute(
+                f"SELECT {select} FROM {Game._meta.db_table} "
+                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                list(chunk),
+            )
+            for row in cursor.fetchall():
+                snapshot = {}
+                for name, value in zip(names, row, strict=True):
+                    if name in json_columns and isinstance(value, str):
+                        value = _EMPTY_JSON[value] if value in _EMPTY_JSON else json.loads(value)
+                    snapshot[name] = _json_safe(value)
+                snapshots[snapshot["id"]] = snapshot
     for name, column in (("_genres", "genre_id"), ("_categories", "category_id")):
         through = getattr(Game, name[1:]).through
         for chunk in chunks(game_ids):

@@ -22,22 +22,24 @@ blocks of titles sharing a word, never over all pairs.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
+from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from games.matching.normalize import TitleKey, title_key
 from games.models import Match, Release, ReleaseExternalId
 from games.services.catalogue import BULK_BATCH_SIZE, chunks
-from games.services.curation import PlannedMerge, merge_many
+from games.services.curation import MatchRow, PlannedMerge, insert_matches, merge_many
 
 logger = logging.getLogger(__name__)
 
 FUZZY_THRESHOLD = 85  # of 100: the mean of token-set and token-sort similarity
-_PREFILTER = 80  # token-set similarity a candidate must reach before the full score is taken
 _BIG_BLOCK = 400  # a word in more titles than this is too common to block on
 GALAXY_GROUP = "galaxy_group"
 _SOURCE_NAMES = {GALAXY_GROUP: "GOG Galaxy release group", "igdb": "IGDB id"}
@@ -56,7 +58,7 @@ _STORE_NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Candidate:
     """A release as the matcher sees it."""
 
@@ -68,13 +70,21 @@ class Candidate:
     year: int | None = None
     kind: str = "game"  # the game's type: game, dlc, demo, mod, other
 
-    @property
+    # Cached on the instance: the planner asks for these millions of times.
+    @cached_property
     def key(self) -> TitleKey:
         return title_key(self.title)
 
-    @property
+    @cached_property
     def any_year(self) -> int | None:
         return self.year or self.key.year
+
+    @cached_property
+    def family(self) -> tuple[str, tuple[str, ...]]:
+        """What it is: DLC never goes with a game, a demo or soundtrack only with its kind."""
+        key = self.key
+        kind = "dlc" if self.kind == "dlc" or "dlc" in key.markers else self.kind
+        return kind, key.markers
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +104,7 @@ class MatchReport:
     releases: dict[int, Candidate] = field(default_factory=dict)
     merged_games: int = 0
     dry_run: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     def describe(self, decision: Decision) -> str:
         first, second = self.releases[decision.first], self.releases[decision.second]
@@ -119,13 +130,21 @@ def match_releases(
     if wanted is not None and not wanted:
         return MatchReport(dry_run=dry_run)
     with transaction.atomic():
+        started = time.perf_counter()
         candidates = _read_candidates()
         links = list(ReleaseExternalId.objects.values_list("release_id", "source", "value"))
         decided, suggested = _read_pairs()
+        read = time.perf_counter()
         plan = plan_matches(candidates, wanted, links, decided)
+        planned = time.perf_counter()
         plan.dry_run = dry_run
         if not dry_run:
             _apply(plan, suggested)
+        plan.timings = {
+            "read": read - started,
+            "plan": planned - read,
+            "write": time.perf_counter() - planned,
+        }
     return plan
 
 
@@ -215,12 +234,11 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 
 
 def _compatible(a: Candidate, b: Candidate) -> bool:
-    """DLC never goes with a game, nor a demo or soundtrack with anything but its own kind."""
-    return _kind(a) == _kind(b) and a.key.markers == b.key.markers
+    return a.family == b.family
 
 
 def _kind(c: Candidate) -> str:
-    return "dlc" if c.kind == "dlc" or "dlc" in c.key.markers else c.kind
+    return c.family[0]
 
 
 def _external_id_edges(
@@ -371,55 +389,71 @@ def _fuzzy_edges(
     candidates: Sequence[Candidate], is_new, known: set[tuple[int, int]]
 ) -> list[Decision]:
     """Similar titles on different stores. Each new title is scored only against the titles
-    sharing one of its words (leaving out words so common they say nothing), never all pairs."""
-    frequency: dict[str, int] = defaultdict(int)
+    sharing one of its words (leaving out words so common they say nothing), never all pairs;
+    releases with the same core are scored once."""
+    by_core: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
-        for token in set(c.key.tokens):
+        if c.key.core:
+            by_core[c.key.core].append(c)
+    cores = list(by_core)
+    keys = [by_core[core][0].key for core in cores]
+    frequency: dict[str, int] = defaultdict(int)
+    for key in keys:
+        for token in set(key.tokens):
             frequency[token] += 1
     blocks: dict[str, list[int]] = defaultdict(list)
     words_of: list[set[str]] = []
-    for index, c in enumerate(candidates):
-        words = _block_words(c.key, frequency)
+    for index, key in enumerate(keys):
+        words = _block_words(key, frequency)
         words_of.append(words)
         for word in words:
             blocks[word].append(index)
     edges: dict[tuple[int, int], Decision] = {}
-    for index, a in enumerate(candidates):
-        if not is_new(a.release_id) or not a.key.core:
+    for index, core in enumerate(cores):
+        group = by_core[core]
+        if not any(is_new(c.release_id) for c in group):
             continue
         near: set[int] = set()
         for word in words_of[index]:
             near.update(blocks[word])
         near.discard(index)
-        others = [candidates[i] for i in near if candidates[i].store != a.store]
-        if not others:
+        if not near:
             continue
+        ordered = list(near)
+        # token_set_ratio is never below token_sort_ratio, so the mean reaches the threshold
+        # only when token_set_ratio does.
         hits = process.extract(
-            a.key.core,
-            [b.key.core for b in others],
+            core,
+            [cores[i] for i in ordered],
             scorer=fuzz.token_set_ratio,
-            score_cutoff=_PREFILTER,
+            score_cutoff=FUZZY_THRESHOLD,
             limit=None,
         )
-        for _, set_score, position in hits:
-            b = others[position]
-            pair = _pair(a.release_id, b.release_id)
-            if pair in known or pair in edges or b.game_id == a.game_id:
-                continue
-            if a.key.core == b.key.core or not _compatible(a, b):
-                continue
-            if a.key.numbers != b.key.numbers:
+        for other_core, set_score, position in hits:
+            other_key = keys[ordered[position]]
+            if other_key.numbers != keys[index].numbers:
                 continue  # a sequel, not another edition: Portal / Portal 2
-            score = (set_score + fuzz.token_sort_ratio(a.key.core, b.key.core)) / 2
+            score = (set_score + fuzz.token_sort_ratio(core, other_core)) / 2
             if score < FUZZY_THRESHOLD:
                 continue
-            evidence = f"similar titles ({round(score)}): {a.key.core} / {b.key.core}"
-            if a.key.editions != b.key.editions:
-                editions = " / ".join(k.edition_text or "no edition" for k in (a.key, b.key))
-                evidence += f"; editions differ: {editions}"
-            edges[pair] = Decision(
-                pair[0], pair[1], Match.Method.FUZZY_TITLE, score / 100, evidence, join=False
-            )
+            for a in group:
+                if not is_new(a.release_id):
+                    continue
+                for b in by_core[other_core]:
+                    if b.store == a.store or b.game_id == a.game_id or not _compatible(a, b):
+                        continue
+                    pair = _pair(a.release_id, b.release_id)
+                    if pair in known or pair in edges:
+                        continue
+                    evidence = f"similar titles ({round(score)}): {core} / {other_core}"
+                    if a.key.editions != b.key.editions:
+                        editions = " / ".join(
+                            k.edition_text or "no edition" for k in (a.key, b.key)
+                        )
+                        evidence += f"; editions differ: {editions}"
+                    edges[pair] = Decision(
+                        pair[0], pair[1], Match.Method.FUZZY_TITLE, score / 100, evidence, False
+                    )
     return list(edges.values())
 
 
@@ -504,15 +538,16 @@ def _apply(report: MatchReport, suggested: dict[tuple[int, int], int]) -> None:
         if a != b:
             parent[max(a, b)] = min(a, b)
     members: dict[int, set[int]] = defaultdict(set)
-    matches: dict[int, list[Match]] = defaultdict(list)
+    matches: dict[int, list[Match | MatchRow]] = defaultdict(list)
     for join in report.joins:
         for release_id in (join.first, join.second):
             game = by_id[release_id].game_id
             members[find(game)].add(game)
-        row = existing.get(suggested.get((join.first, join.second), -1))
+        row: Match | MatchRow | None = existing.get(suggested.get((join.first, join.second), -1))
         if row is None:
-            row = Match(release_id=join.first, matched_release_id=join.second)
-        row.method, row.confidence, row.evidence = join.method, join.score, join.evidence
+            row = MatchRow(join.first, join.second, join.method, join.score, join.evidence)
+        else:
+            row.method, row.confidence, row.evidence = join.method, join.score, join.evidence
         matches[find(by_id[join.first].game_id)].append(row)
     plans = [
         PlannedMerge(root, sorted(games - {root}), matches[root])
@@ -521,21 +556,13 @@ def _apply(report: MatchReport, suggested: dict[tuple[int, int], int]) -> None:
     ]
     merge_many(plans)
     report.merged_games = sum(len(plan.others) for plan in plans)
-    Match.objects.bulk_create(
+    insert_matches(
         [
-            Match(
-                release_id=s.first,
-                matched_release_id=s.second,
-                method=s.method,
-                confidence=s.score,
-                evidence=s.evidence,
-                status=Match.Status.SUGGESTED,
-            )
+            MatchRow(s.first, s.second, s.method, s.score, s.evidence)
             for s in report.suggestions
             if (s.first, s.second) not in suggested
         ],
-        ignore_conflicts=True,
-        batch_size=BULK_BATCH_SIZE,
+        timezone.now(),
     )
 
 
