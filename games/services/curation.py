@@ -54,7 +54,7 @@ def merge_games(target: Game, others: list[Game], *, user=None) -> Game:
     if anchor is None:
         anchor = moved[0]
     who = getattr(user, "username", "") or "a curator"
-    matches = [
+    matches: list[Match | MatchRow] = [
         Match(
             release=release,
             matched_release=anchor,

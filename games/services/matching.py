@@ -225,7 +225,7 @@ def plan_matches(
 
 
 def _priority(edge: Decision) -> tuple[int, int, float]:
-    order = {Match.Method.EXTERNAL_ID: 0, Match.Method.NORMALIZED_TITLE: 1}
+    order: dict[str, int] = {Match.Method.EXTERNAL_ID: 0, Match.Method.NORMALIZED_TITLE: 1}
     return (0 if edge.join else 1, order.get(edge.method, 2), -edge.score)
 
 
@@ -543,11 +543,17 @@ def _apply(report: MatchReport, suggested: dict[tuple[int, int], int]) -> None:
         for release_id in (join.first, join.second):
             game = by_id[release_id].game_id
             members[find(game)].add(game)
-        row: Match | MatchRow | None = existing.get(suggested.get((join.first, join.second), -1))
-        if row is None:
+        stored = existing.get(suggested.get((join.first, join.second), -1))
+        row: Match | MatchRow
+        if stored is None:
             row = MatchRow(join.first, join.second, join.method, join.score, join.evidence)
         else:
-            row.method, row.confidence, row.evidence = join.method, join.score, join.evidence
+            stored.method, stored.confidence, stored.evidence = (
+                join.method,
+                join.score,
+                join.evidence,
+            )
+            row = stored
         matches[find(by_id[join.first].game_id)].append(row)
     plans = [
         PlannedMerge(root, sorted(games - {root}), matches[root])
