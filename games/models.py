@@ -223,7 +223,9 @@ class UnlockedAchievement(models.Model):
 
 
 class Match(models.Model):
-    """Why two releases are treated as the same game. Recorded for every merge so it can be undone."""
+    """Why two releases are (or might be) the same game: a join the matcher or a curator made,
+    or a suggestion waiting for a decision. Rejected and undone pairs are never joined or
+    suggested again; every accepted match belongs to a recorded, undoable merge."""
 
     class Method(models.TextChoices):
         MANUAL = "manual"
@@ -231,18 +233,49 @@ class Match(models.Model):
         NORMALIZED_TITLE = "normalized_title"
         FUZZY_TITLE = "fuzzy_title"
         STORE_LINK = "store_link"
+        EXTERNAL_ID = "external_id"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+        UNDONE = "undone"
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="matches")
     matched_release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="matched_by"
     )
     method = models.CharField(max_length=20, choices=Method.choices)
-    confidence = models.FloatField(default=1.0)
+    confidence = models.FloatField(default=1.0, help_text="The score, 0 to 1.")
     verified = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACCEPTED, db_index=True
+    )
+    evidence = models.TextField(blank=True, help_text="Why, in words.")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Empty when the matcher made it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    curation = models.ForeignKey(
+        "Curation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="matches",
+        help_text="The merge that applied it.",
+    )
 
     class Meta:
         verbose_name_plural = "matches"
@@ -259,7 +292,71 @@ class Match(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.release} = {self.matched_release} ({self.method})"
+        return f"{self.release} = {self.matched_release} ({self.method}, {self.status})"
+
+    @property
+    def score(self) -> int:
+        return round(self.confidence * 100)
+
+
+class Curation(models.Model):
+    """One merge or split, with what is needed to undo it (the games a merge removed, where
+    each release was before, the matches a split took away)."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge"
+        SPLIT = "split"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    game = models.ForeignKey(
+        Game,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The game merged into, or the new game of a split.",
+    )
+    summary = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.summary or f"{self.kind} {self.pk}"
+
+
+class ReleaseExternalId(models.Model):
+    """What a metadata source says a release is elsewhere: Galaxy's release group
+    (``galaxy_group`` → "steam:292030", another store's id of the same game) or a source's own
+    id shared by every store's release of one game (``igdb`` → "1942")."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="external_ids")
+    source = models.SlugField(max_length=32)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "source", "value"], name="one_external_id_per_release"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.value} of release {self.release_id}"
 
 
 class Collection(models.Model):

@@ -51,8 +51,10 @@ class OwnedGame:
     notes: str | None = None
     started_on: date | None = None
     finished_on: date | None = None
-    # Ids of the same game elsewhere, kept for matching: {"igdb": "1942"}.
-    external_ids: dict[str, str] = field(default_factory=dict)
+    # Ids of the same game elsewhere, as (source, value) pairs, kept on the entry and used for
+    # cross-store matching: ("igdb", "1942"), or a GOG Galaxy release group's
+    # ("galaxy_group", "steam:292030").
+    external_ids: tuple[tuple[str, str], ...] = ()
 
     def user_data(self) -> dict[str, Any]:
         """The player's own fields this record carries, by LibraryGame field name."""

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _patterns(name: str) -> set[str]:
     lines = (line.strip() for line in (ROOT / name).read_text().splitlines())
     return {
-        line.removeprefix("**/").rstrip("/") for line in lines if line and not line.startswith("#")
+        line.removeprefix("**/").strip("/") for line in lines if line and not line.startswith("#")
     }
 
 

@@ -16,8 +16,9 @@ entry): the user's edits win over any file, and re-importing the same file chang
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -33,6 +34,7 @@ from games.services.catalogue import (
     clean_url,
     releases_for,
 )
+from games.services.matching import store_external_ids
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 from libraries.services import bulk
 from libraries.services.phases import Job
@@ -40,6 +42,7 @@ from platforms.models import Platform
 from platforms.records import OwnedGame
 
 Phase = SyncRun.Phase
+logger = logging.getLogger(__name__)
 
 # Where a record names a store Game Djinn has no row for.
 UNKNOWN_STORE = "other"
@@ -51,6 +54,8 @@ class OwnedCounts:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    # Releases new to this library or with new cross-store ids: the matcher looks at these.
+    to_match: list[int] = field(default_factory=list)
 
 
 def phase_owned(job: Job) -> None:
@@ -69,6 +74,19 @@ def phase_owned(job: Job) -> None:
         )
     if counts.added:
         refresh_search_index()
+    if counts.to_match:
+        _match(counts.to_match)
+
+
+def _match(release_ids: list[int]) -> None:
+    """Join the new releases to the same game on other stores. The import is committed
+    already; a matching failure is logged and leaves it intact (the CLI can re-match)."""
+    from games.services.matching import match_releases
+
+    try:
+        match_releases(release_ids)
+    except Exception:
+        logger.exception("Matching %d new releases failed", len(release_ids))
 
 
 _ENTRY_UPDATE_FIELDS = [
@@ -120,7 +138,7 @@ class _Current(NamedTuple):
             if name not in edited and getattr(self, name) != value
         }
         if game.external_ids and "external_ids" not in edited:
-            merged = {**(self.external_ids or {}), **_clean_ids(game.external_ids)}
+            merged = {**(self.external_ids or {}), **_clean_ids(dict(game.external_ids))}
             if merged != (self.external_ids or {}):
                 changes["external_ids"] = merged
         return changes
@@ -209,12 +227,12 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
             else:
                 counts.unchanged += 1
 
+        release_ids: dict[StoreKey, int] = {}
         if newcomers:
             by_platform: dict[int, list[OwnedGame]] = {}
             for (platform_id, _), game in newcomers:
                 by_platform.setdefault(platform_id, []).append(game)
             platforms = {platform.pk: platform for platform in stores.values()}
-            release_ids: dict[StoreKey, int] = {}
             for platform_id, games in by_platform.items():
                 known = releases_for(
                     platforms[platform_id],
@@ -243,6 +261,16 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
                         )
             _insert_entries(library, [(release_ids[key], game) for key, game in newcomers], now)
             counts.added = len(newcomers)
+            counts.to_match = sorted(set(release_ids.values()))
+
+        linked = [
+            (current[key].release_id if key in current else release_ids[key], source, value)
+            for key, game in incoming.items()
+            for source, value in game.external_ids
+        ]
+        if linked:
+            gained = store_external_ids(linked)
+            counts.to_match = sorted(set(counts.to_match) | gained)
 
         if release_updates:
             Release.objects.bulk_create(
@@ -409,7 +437,7 @@ def _new_user_values(game: OwnedGame) -> tuple[Any, ...]:
         values.get("notes", ""),
         values.get("started_on"),
         values.get("finished_on"),
-        _clean_ids(game.external_ids),
+        _clean_ids(dict(game.external_ids)),
     )
 
 

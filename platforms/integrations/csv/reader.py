@@ -175,7 +175,7 @@ def game_from(cells: Mapping[str, str]) -> OwnedGame:
         notes=notes or None,
         started_on=parse_date(cells.get("started_on")),
         finished_on=parse_date(cells.get("finished_on")),
-        external_ids={} if is_none(igdb) else {"igdb": igdb},
+        external_ids=() if is_none(igdb) else (("igdb", igdb),),
     )
 
 

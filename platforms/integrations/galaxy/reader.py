@@ -101,6 +101,7 @@ def read_galaxy_database(path: Path) -> ImportedFile:
         owned_keys = [row.key for row in library if row.owned]
         titles = galaxy.titles(owned_keys)
         parents = galaxy.dlc_parents(owned_keys)
+        groups = {key: _group_members(galaxy, key) for key in owned_keys}
         owned: list[OwnedGame] = []
         skipped: list[tuple[str, str]] = []
         for row in library:
@@ -119,6 +120,11 @@ def read_galaxy_database(path: Path) -> ImportedFile:
                     hidden=bool(_as_int(row.hidden)),
                     acquired_at=_parse_time(row.purchased) or _parse_time(row.added),
                     parent_external_id=parents.get(row.key, ""),
+                    external_ids=tuple(
+                        ("galaxy_group", f"{member_store}:{member_id}")
+                        for member_store, member_id in sorted(groups.get(row.key, ()))
+                        if (member_store, member_id) != (store, external_id)
+                    ),
                 )
             )
         return ImportedFile(
@@ -141,19 +147,25 @@ def release_groups(path: Path) -> list[frozenset[tuple[str, str]]]:
         groups: list[frozenset[tuple[str, str]]] = []
         seen: set[frozenset[tuple[str, str]]] = set()
         for key in owned_keys:
-            members = {split_release_key(key)}
-            for other in galaxy.group_keys().get(key, ()):
-                store, external_id = split_release_key(other)
-                if store == OTHER_STORE or not external_id:
-                    continue
-                if store in _NUMERIC_ID_STORES and not external_id.isdigit():
-                    continue
-                members.add((store, external_id))
+            members = _group_members(galaxy, key)
             group = frozenset(members)
             if len(group) > 1 and group not in seen:
                 seen.add(group)
                 groups.append(group)
         return groups
+
+
+def _group_members(galaxy: _Galaxy, key: str) -> set[tuple[str, str]]:
+    """The releases Galaxy groups with KEY (KEY included), on known stores only."""
+    members = {split_release_key(key)}
+    for other in galaxy.group_keys().get(key, ()):
+        store, external_id = split_release_key(other)
+        if store == OTHER_STORE or not external_id:
+            continue
+        if store in _NUMERIC_ID_STORES and not external_id.isdigit():
+            continue
+        members.add((store, external_id))
+    return members
 
 
 def split_release_key(key: str) -> tuple[str, str]:

@@ -136,7 +136,7 @@ def games_from(cells: Mapping[str, str]) -> list[OwnedGame]:
             notes=None if is_none(review) else review,
             started_on=min(started) if started else None,
             finished_on=max(finished) if finished else None,
-            external_ids=ids,
+            external_ids=tuple(sorted(ids.items())),
         )
         for platform in platforms or ["other"]
     ]

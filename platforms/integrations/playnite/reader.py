@@ -208,7 +208,7 @@ def game_from(values: Mapping[str, Any]) -> OwnedGame:
         status=STATUSES.get(_key(completion)) if completion else None,
         user_rating=None if score is None or score <= 0 else max(1, min(10, round(score / 10))),
         notes=None if is_none(notes) else notes,
-        external_ids={"playnite": str(values["id"])} if values.get("id") else {},
+        external_ids=(("playnite", str(values["id"])),) if values.get("id") else (),
     )
 
 
