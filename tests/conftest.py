@@ -114,10 +114,14 @@ def forget_rate_limits() -> None:
         import redis
 
         client = redis.Redis.from_url(redis_url)
-        keys = list(client.scan_iter(f"{ratelimit.KEY_PREFIX}*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
+        try:
+            keys = list(client.scan_iter(f"{ratelimit.KEY_PREFIX}*"))
+            if keys:
+                client.delete(*keys)
+        except redis.exceptions.ConnectionError:
+            pass  # a test aimed REDIS_URL at a server that is down on purpose
+        finally:
+            client.close()
 
 
 @pytest.fixture(autouse=True)

@@ -122,7 +122,12 @@ def test_it_lists_platforms_with_your_libraries(alice_server, game_world, settin
         platforms["steam"]["sync_supported"] and platforms["steam"]["configured"]
     )  # Alice has a library
     assert [lib["display_name"] for lib in platforms["steam"]["libraries"]] == ["Alice on Steam"]
-    assert not platforms["epic"]["sync_supported"] and not platforms["epic"]["configured"]
+    # Epic signs in with a code anyone can get: ready without a library or a server key.
+    assert platforms["epic"]["sync_supported"] and platforms["epic"]["configured"]
+    assert [field["name"] for field in platforms["epic"]["credential_fields"]] == ["code"]
+    # A store with no connection of its own only receives releases through another source.
+    assert platforms["ubisoft"]["kind"] == "store" and not platforms["ubisoft"]["sync_supported"]
+    assert platforms["galaxy"]["kind"] == "file" and platforms["galaxy"]["credential_fields"] == []
     assert game_world.alice_steam.credentials["api_key"] not in json.dumps(platforms)
 
 
