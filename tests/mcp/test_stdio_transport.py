@@ -64,7 +64,7 @@ def test_it_serves_every_tool_on_a_library_it_synced_with_progress(alice, steam_
             return result.structuredContent
 
         assert len((await client.list_tools()).tools) == len(SEED_TOOLS)
-        credentials = {"user_identifier": steam_world.steamid, "api_key": steam_world.api_key}
+        credentials = {"account": steam_world.steamid, "api_key": steam_world.api_key}
         library = await use(
             "add_platform_library", {"platform_code": "steam", "credentials": credentials}
         )
