@@ -15,6 +15,7 @@ from games.models import (
     Release,
     UnlockedAchievement,
 )
+from games.services.catalogue import forget_user_edits, record_user_edits
 from games.services.curation import CurationError, merge_games, split_release
 
 if TYPE_CHECKING:
@@ -60,11 +61,26 @@ class GameAdmin(admin.ModelAdmin):
         "normalized_title",
         "sort_title",
         "metadata_updated_at",
+        "user_edited_fields",
         "created_at",
         "updated_at",
     )
     inlines = [ReleaseInline]
-    actions = ["merge_selected"]
+    actions = ["merge_selected", "forget_edits"]
+
+    def save_related(self, request, form, formsets, change):
+        """What an admin changes by hand is the user's word: no store's metadata replaces it
+        (games.services.catalogue resolves every other field from the stores)."""
+        super().save_related(request, form, formsets, change)
+        if change and form.changed_data:
+            record_user_edits(form.instance, form.changed_data)
+
+    @admin.action(description="Forget hand edits: let the stores' metadata fill these games again")
+    def forget_edits(self, request, queryset):
+        forget_user_edits(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request, "The stores' metadata fills those games again.", messages.SUCCESS
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_release_count=Count("releases"))

@@ -376,3 +376,18 @@ def _replace_tags(
 
 def stale_before(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=settings.METADATA_STALE_DAYS)
+
+
+def record_user_edits(game: Game, fields: Iterable[str]) -> None:
+    """Remember that the user set these metadata fields by hand: no source replaces them."""
+    edited = sorted(set(game.user_edited_fields or ()) | (set(fields) & set(METADATA_FIELDS)))
+    if edited != list(game.user_edited_fields or ()):
+        game.user_edited_fields = edited
+        Game.objects.filter(pk=game.pk).update(user_edited_fields=edited)
+
+
+def forget_user_edits(game_ids: Iterable[int]) -> None:
+    """Give the sources their say again: clear the hand-edited marks and resolve anew."""
+    ids = list(game_ids)
+    Game.objects.filter(pk__in=ids).update(user_edited_fields=[])
+    resolve_metadata(ids)
