@@ -40,7 +40,8 @@ from games.services.curation import MatchRow, PlannedMerge, insert_matches, merg
 logger = logging.getLogger(__name__)
 
 FUZZY_THRESHOLD = 85  # of 100: the mean of token-set and token-sort similarity
-_BIG_BLOCK = 400  # a word in more titles than this is too common to block on
+BLOCK_WORDS = 2
+_BIG_BLOCK = 60  # a word in more titles than this is too common to block on
 GALAXY_GROUP = "galaxy_group"
 _SOURCE_NAMES = {GALAXY_GROUP: "GOG Galaxy release group", "igdb": "IGDB id"}
 _STORE_NAMES = {
@@ -402,10 +403,13 @@ def _fuzzy_edges(
         for token in set(key.tokens):
             frequency[token] += 1
     blocks: dict[str, list[int]] = defaultdict(list)
-    words_of: list[set[str]] = []
+    words_of: list[list[str]] = []
     for index, key in enumerate(keys):
         words = _block_words(key, frequency)
-        words_of.append(words)
+        # Indexed under every telling word, looked up by the rarest two: "Rainbow Six Siege"
+        # finds "Tom Clancy's Rainbow Six Siege" through "rainbow", though the longer title's
+        # own rarest words are "clancys" and "tom".
+        words_of.append(words[:BLOCK_WORDS])
         for word in words:
             blocks[word].append(index)
     edges: dict[tuple[int, int], Decision] = {}
@@ -457,13 +461,17 @@ def _fuzzy_edges(
     return list(edges.values())
 
 
-def _block_words(key: TitleKey, frequency: Mapping[str, int]) -> set[str]:
-    """The title's telling words: three letters or more, not a number, not in so many titles
-    that sharing it says nothing. A title made only of common words blocks on its first two."""
+def _block_words(key: TitleKey, frequency: Mapping[str, int]) -> list[str]:
+    """The title's telling words, rarest first: three letters or more, not a number, not in so
+    many titles that sharing it says nothing. A title made only of common words blocks on its
+    first two."""
     tokens = key.tokens
-    words = {t for t in tokens if len(t) >= 3 and not t.isdigit() and frequency[t] <= _BIG_BLOCK}
+    words = sorted(
+        {t for t in tokens if len(t) >= 3 and not t.isdigit() and frequency[t] <= _BIG_BLOCK},
+        key=lambda t: (frequency[t], t),
+    )
     if not words and tokens:
-        words.add(" ".join(tokens[:2]))
+        words.append(" ".join(tokens[:2]))
     return words
 
 
