@@ -1,6 +1,6 @@
 """Phase 3: achievements — the schema, global percentages and the player's unlocks for releases
-with stats that are new or were played since the last successful achievements pass (all of them
-with ``force``)."""
+with stats that are new, were played since the last successful achievements pass, or failed to
+read in an earlier pass (all of them with ``force``)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,12 @@ def _achievements_queryset(job: Job) -> QuerySet[LibraryGame]:
     previous = None if job.run.force else _last_achievements_pass(job)
     if previous is not None:
         # Unlocks only change when a game is played, so a game is read again only if it was
-        # played after the last pass began; entries that pass did not see are read too.
+        # played after the last pass began; entries that pass did not see are read too, and so
+        # are those whose read failed (a pass with a few errors still succeeds).
         started, finished = previous
-        entries = entries.filter(Q(last_played_at__gte=started) | Q(added_at__gt=finished))
+        entries = entries.filter(
+            Q(last_played_at__gte=started) | Q(added_at__gt=finished) | Q(achievements_pending=True)
+        )
     return entries.order_by("release_id")
 
 
@@ -60,6 +63,7 @@ class _AchievementResult:
     release_id: int
     definitions: list[AchievementDefinition] | None  # None: the stored schema is still good
     player: PlayerAchievements
+    failed: bool = False  # the read failed; the entry stays pending for the next pass
 
 
 def phase_achievements(job: Job) -> None:
@@ -82,7 +86,9 @@ def phase_achievements(job: Job) -> None:
                     break
                 results.append(
                     result
-                    or _AchievementResult(release_id, None, PlayerAchievements("no_stats", []))
+                    or _AchievementResult(
+                        release_id, None, PlayerAchievements("no_stats", []), failed=True
+                    )
                 )
                 job.progress.tick(done + len(results))
         finally:
@@ -157,6 +163,15 @@ def _store_achievements(job: Job, results: Sequence[_AchievementResult]) -> None
                 "global_percent",
             ],
             batch_size=BULK_BATCH_SIZE,
+        )
+    failed = [result.release_id for result in results if result.failed]
+    read = [result.release_id for result in results if not result.failed]
+    entries = LibraryGame.objects.filter(library=job.library)
+    if failed:
+        entries.filter(release_id__in=failed).update(achievements_pending=True)
+    if read:
+        entries.filter(release_id__in=read, achievements_pending=True).update(
+            achievements_pending=False
         )
     readable = [result for result in results if result.player.status == "ok"]
     release_ids = [result.release_id for result in readable]
