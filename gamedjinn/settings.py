@@ -193,6 +193,10 @@ else:
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost Redis keeps reconnecting instead of exiting after Celery's default 100
+# attempts (about 50 minutes), so syncs resume by themselves when Redis is back.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
@@ -206,12 +210,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 SYNC_SCHEDULER_INTERVAL_SECONDS = env_int("SYNC_SCHEDULER_INTERVAL_SECONDS", 300, minimum=30)
+RESEND_UNSENT_RUNS_SECONDS = 15
 CELERY_BEAT_SCHEDULE = {
     "enqueue-due-syncs": {
         "task": "libraries.tasks.enqueue_due_syncs",
         "schedule": SYNC_SCHEDULER_INTERVAL_SECONDS,
         # A backlog of scheduler ticks is worthless; drop one that could not run before the next.
         "options": {"expires": max(SYNC_SCHEDULER_INTERVAL_SECONDS - 30, 15)},
+    },
+    # Runs requested or parked while Redis was down go out seconds after it is back, instead
+    # of waiting for the stale sweep above; the query is one indexed lookup.
+    "resend-unsent-syncs": {
+        "task": "libraries.tasks.resend_unsent_runs",
+        "schedule": RESEND_UNSENT_RUNS_SECONDS,
+        "options": {"expires": RESEND_UNSENT_RUNS_SECONDS},
     },
     "heartbeat": {
         "task": "gamedjinn.tasks.heartbeat",
