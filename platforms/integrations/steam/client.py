@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.steampowered.com"
 DEFAULT_STORE_URL = "https://store.steampowered.com"
-DEFAULT_API_RATE_LIMIT = (100, 300)
+DEFAULT_API_RATE_LIMIT = (250, 300)  # ≤ 72,000 calls a day; the SPEC says why
 DEFAULT_STORE_RATE_LIMIT = (200, 300)
 # Repeated store 429s escalate to 403 blocks on the whole IP; reliability-security.md §B.4 says
 # to stop the endpoint for 15 minutes when one appears.
