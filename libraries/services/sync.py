@@ -395,7 +395,7 @@ def _end(
     progress: SyncProgress,
     status: str,
     *,
-    on_commit: Callable[[], None] | None = None,
+    on_commit: Callable[[], object] | None = None,
     **changes: Any,
 ) -> None:
     try:
