@@ -193,6 +193,10 @@ else:
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost Redis keeps reconnecting instead of exiting after Celery's default 100
+# attempts (about 50 minutes), so syncs resume by themselves when Redis is back.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
@@ -212,6 +216,7 @@ SYNC_SCHEDULER_INTERVAL_SECONDS = env_int("SYNC_SCHEDULER_INTERVAL_SECONDS", 300
 # worker's run resumes between 0.75 and 1.25 windows after its last beat.
 SYNC_STALE_AFTER_SECONDS = env_int("SYNC_STALE_AFTER_SECONDS", 60, minimum=1)
 SYNC_RECOVERY_INTERVAL_SECONDS = max(SYNC_STALE_AFTER_SECONDS / 4, 1.0)
+RESEND_UNSENT_RUNS_SECONDS = 15
 CELERY_BEAT_SCHEDULE = {
     "enqueue-due-syncs": {
         "task": "libraries.tasks.enqueue_due_syncs",
@@ -223,6 +228,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "libraries.tasks.recover_sync_runs",
         "schedule": SYNC_RECOVERY_INTERVAL_SECONDS,
         "options": {"expires": SYNC_RECOVERY_INTERVAL_SECONDS},
+    },
+    # Runs requested or parked while Redis was down go out seconds after it is back, instead
+    # of waiting for the stale sweep above; the query is one indexed lookup.
+    "resend-unsent-syncs": {
+        "task": "libraries.tasks.resend_unsent_runs",
+        "schedule": RESEND_UNSENT_RUNS_SECONDS,
+        "options": {"expires": RESEND_UNSENT_RUNS_SECONDS},
     },
     "heartbeat": {
         "task": "gamedjinn.tasks.heartbeat",

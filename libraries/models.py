@@ -208,6 +208,10 @@ class LibraryGame(models.Model):
         null=True, blank=True, help_text="When the store says it was bought or added."
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    achievements_pending = models.BooleanField(
+        default=False,
+        help_text="Reading its achievements failed in the last pass; the next pass tries again.",
+    )
     notes = models.TextField(blank=True)
     started_on = models.DateField(null=True, blank=True)
     finished_on = models.DateField(null=True, blank=True)

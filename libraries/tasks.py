@@ -42,3 +42,9 @@ def enqueue_due_syncs() -> None:
     """Beat: resume stale, lost and due runs, then start the scheduled syncs that are due."""
     recovery.recover_stale_runs()
     sync.start_scheduled_syncs()
+
+
+@shared_task(ignore_result=True)
+def resend_unsent_runs() -> None:
+    """Beat, every few seconds: send runs parked while Redis was unreachable."""
+    recovery.resend_unsent_runs()

@@ -12,6 +12,9 @@ Three ways a run can be left behind, and who notices:
 * A message was lost for a queued or parked run: the same sweep sends it again, once the run has
   waited LOST_AFTER (a busy worker may leave a queued run waiting that long; resending sooner
   would fill the queue with duplicates).
+* Redis (broker, cache, rate-limit log) was unreachable when a run was requested or while it
+  ran: the run is marked ``cache_unavailable``, and ``resend_unsent_runs`` (beat, every few
+  seconds) sends it as soon as the broker takes messages again.
 
 Sending a run twice is harmless: a task first *claims* its run, and only one claim succeeds.
 The resumed task continues from the position saved after the last committed batch.
@@ -28,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from libraries.models import SyncRun
-from libraries.services.sync import enqueue_run
+from libraries.services.sync import CACHE_UNAVAILABLE, enqueue_run
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +100,28 @@ def recover_stale_runs(
     for run_id in lost_or_due:
         enqueue_run(run_id)
     return len(lost_or_due)
+
+
+def resend_unsent_runs() -> int:
+    """Send the runs parked because Redis was unreachable (see ``enqueue_run`` and the sync's
+    failure policy), and clear the mark of each one the broker took. Cheap enough for beat to
+    call every few seconds; returns how many runs were sent."""
+    now = timezone.now()
+    waiting = list(
+        SyncRun.objects.filter(
+            Q(retry_at__isnull=True) | Q(retry_at__lte=now),
+            status__in=[Status.QUEUED, Status.RATE_LIMITED],
+            error_code=CACHE_UNAVAILABLE,
+        ).values_list("pk", flat=True)
+    )
+    sent = 0
+    for run_id in waiting:
+        if not enqueue_run(run_id):
+            break  # the broker is still away; the next tick tries again
+        SyncRun.objects.filter(
+            pk=run_id, status__in=[Status.QUEUED, Status.RATE_LIMITED], error_code=CACHE_UNAVAILABLE
+        ).update(error_code="", error_message="")
+        sent += 1
+    if sent:
+        logger.info("Re-sent %d sync run(s) parked while Redis was unreachable", sent)
+    return sent

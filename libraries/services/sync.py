@@ -27,6 +27,9 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from libraries.models import Library, SyncRun
 from libraries.progress import RunLost, SyncProgress, SyncProgressMessage
@@ -54,6 +57,19 @@ logger = logging.getLogger(__name__)
 Status = SyncRun.Status
 Phase = SyncRun.Phase
 ALL_PHASES: tuple[str, ...] = (Phase.OWNED, Phase.DETAILS, Phase.ACHIEVEMENTS)
+
+# Redis (the shared rate-limit log, cache and broker in production) going away is an outage to
+# wait out, not a fault of the run: such runs are parked with this code and re-sent by beat's
+# resend_unsent_runs as soon as a message can get through again.
+CACHE_UNAVAILABLE = "cache_unavailable"
+CACHE_UNAVAILABLE_MESSAGE = (
+    "The cache/broker (Redis) was unreachable; the sync resumes when it is back."
+)
+CACHE_ERRORS: tuple[type[Exception], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    BrokerUnavailable,
+)
 
 
 class SyncAlreadyRunning(Exception):
@@ -179,17 +195,28 @@ def retry_now(library: Library) -> SyncRun | None:
     return run
 
 
-def enqueue_run(run_id: int, *, eta: datetime | None = None) -> None:
-    """Send the task for a run; a lost message is recovered by the scheduler, so a broker
-    outage here is logged rather than failing the request that created the run."""
+def enqueue_run(run_id: int, *, eta: datetime | None = None) -> bool:
+    """Send the task for a run; False when the broker could not take it.
+
+    A broker outage here must not fail the request that created the run: the run is marked
+    ``cache_unavailable`` (a state its page shows) and beat's ``resend_unsent_runs``, which runs
+    every few seconds, sends it again once the broker is back, well before the stale sweep.
+    """
     from libraries.tasks import sync_library  # the tasks module imports this one
 
     try:
         sync_library.apply_async((run_id,), eta=eta)
     except Exception:
         logger.warning(
-            "Could not enqueue sync run %s; the scheduler will retry it", run_id, exc_info=True
+            "Could not enqueue sync run %s; it is re-sent when the broker is back",
+            run_id,
+            exc_info=True,
         )
+        SyncRun.objects.filter(pk=run_id, status__in=[Status.QUEUED, Status.RATE_LIMITED]).update(
+            error_code=CACHE_UNAVAILABLE, error_message=CACHE_UNAVAILABLE_MESSAGE
+        )
+        return False
+    return True
 
 
 def claim_run(run_id: int, *, task_id: str = "") -> SyncRun | None:
@@ -323,6 +350,16 @@ def run_sync(
             _transient(progress, exc, exc.message, last_try, getattr(exc, "retry_at", None))
     except (OperationalError, InterfaceError) as exc:
         _transient(progress, exc, "The database was unavailable during the sync.", last_try, None)
+    except CACHE_ERRORS:
+        # Not a Celery retry: retrying needs the broker that may be what went away, and the
+        # task must return normally so the worker keeps running. Beat re-sends the run.
+        logger.warning("Sync run %s parked: Redis was unreachable", run.pk, exc_info=True)
+        _end(
+            progress,
+            Status.QUEUED,
+            error_code=CACHE_UNAVAILABLE,
+            error_message=CACHE_UNAVAILABLE_MESSAGE,
+        )
     except LibraryError as exc:
         _end(progress, Status.FAILED, error_code="unsupported_platform", error_message=exc.message)
     except Exception:
@@ -358,7 +395,7 @@ def _end(
     progress: SyncProgress,
     status: str,
     *,
-    on_commit: Callable[[], None] | None = None,
+    on_commit: Callable[[], object] | None = None,
     **changes: Any,
 ) -> None:
     try:

@@ -25,7 +25,7 @@ def test_it_fails_a_bad_key_at_once_with_a_clear_message(library, steam, publish
     assert run.status == SyncRun.Status.FAILED
     assert run.error_code == "invalid_credentials"
     assert "rejected the Web API key" in run.error_message
-    assert steam.counts_by_endpoint("api")["IPlayerService/GetOwnedGames"] == 1  # no retry
+    assert steam.counts_by_endpoint("api")["IPlayerService/GetOwnedGames"] == 2  # one re-check
     assert run.attempts == 1
     assert published == []
 

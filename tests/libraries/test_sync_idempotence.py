@@ -27,7 +27,7 @@ def _row_counts() -> dict[str, int]:
 
 
 def test_it_writes_no_duplicates_when_batches_run_again(library):
-    run_sync_now(library)
+    run_sync_now(library, force=True)  # forced both times, so both read every schema
     before = _row_counts()
 
     # As if every saved position had been lost: each phase starts again from the beginning.

@@ -1,4 +1,5 @@
-"""A wrong, revoked or missing Web API key is permanent: one request, a clear message."""
+"""A wrong, revoked or missing Web API key is permanent: one request and one re-check (a working
+key is now and then refused once), then a clear message."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld
 WRONG_KEY = "DEADBEEF" * 4
 
 
-def test_it_raises_invalid_credentials_for_a_wrong_key_without_retrying(
+def test_it_raises_invalid_credentials_for_a_wrong_key_after_one_recheck(
     fake_steam: FakeSteam, make_client: Callable[..., SteamClient], world: SteamWorld
 ) -> None:
     client = make_client(api_key=WRONG_KEY)
@@ -21,7 +22,7 @@ def test_it_raises_invalid_credentials_for_a_wrong_key_without_retrying(
         client.get_owned_games(world.steamid)
     assert caught.value.permanent
     assert "key" in caught.value.message
-    assert fake_steam.counts_by_status() == {403: 1}
+    assert fake_steam.counts_by_status() == {403: 2}
 
 
 def test_it_treats_the_401_variant_the_same_way(
@@ -31,7 +32,7 @@ def test_it_treats_the_401_variant_the_same_way(
     fake_steam.invalid_key_status = 401
     with pytest.raises(InvalidCredentials):
         steam_client.resolve_user(world.steamid)
-    assert fake_steam.counts_by_status() == {401: 1}
+    assert fake_steam.counts_by_status() == {401: 2}
 
 
 def test_it_notices_a_key_revoked_between_two_calls(

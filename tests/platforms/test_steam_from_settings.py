@@ -60,7 +60,7 @@ def test_it_falls_back_to_steams_defaults_before_the_settings_exist(
     use_settings(monkeypatch)
     with SteamClient.from_settings() as client:
         assert repr(client) == "<SteamClient key=missing>"
-        assert (client.api_limiter.requests, client.api_limiter.seconds) == (100, 300)
+        assert (client.api_limiter.requests, client.api_limiter.seconds) == (250, 300)
         assert (client.store_limiter.requests, client.store_limiter.seconds) == (200, 300)
         assert str(client._api._client.base_url) == "https://api.steampowered.com"
         assert str(client._store._client.base_url) == "https://store.steampowered.com"

@@ -1,6 +1,12 @@
-"""Phase 3: achievements — the schema, global percentages and the player's unlocks for releases
-with stats that are new or were played since the last successful achievements pass (all of them
-with ``force``)."""
+"""Phase 3: achievements — the player's unlocks, and the schema with global percentages where
+they matter, for releases with stats that are new, were played since the last successful
+achievements pass, or failed to read in an earlier pass (all of them with ``force``).
+
+Web API calls are the sync's scarce resource (Steam allows 100,000 a day per key), so they go
+where they can change something: a game never played (no playtime) has no unlocks to read and
+is skipped until it is played; a game's schema (names, icons, global percentages: two calls) is
+fetched only once the player has unlocked something in it, or on a forced sync.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ logger = logging.getLogger(__name__)
 Phase = SyncRun.Phase
 Status = SyncRun.Status
 
-ACHIEVEMENTS_BATCH_SIZE = 5  # each game costs two or three Web API requests
+ACHIEVEMENTS_BATCH_SIZE = 5  # each game costs one Web API request, three with its schema
 
 
 def _achievements_queryset(job: Job) -> QuerySet[LibraryGame]:
@@ -33,12 +39,19 @@ def _achievements_queryset(job: Job) -> QuerySet[LibraryGame]:
         release__has_stats=True,
         release__platform__code=job.spec.release_store,
     )
+    if not job.run.force:
+        # About a quarter of a typical library was never launched. Once it is played, its
+        # last_played_at moves past the last pass and the next pass reads it.
+        entries = entries.filter(playtime_minutes__gt=0)
     previous = None if job.run.force else _last_achievements_pass(job)
     if previous is not None:
         # Unlocks only change when a game is played, so a game is read again only if it was
-        # played after the last pass began; entries that pass did not see are read too.
+        # played after the last pass began; entries that pass did not see are read too, and so
+        # are those whose read failed (a pass with a few errors still succeeds).
         started, finished = previous
-        entries = entries.filter(Q(last_played_at__gte=started) | Q(added_at__gt=finished))
+        entries = entries.filter(
+            Q(last_played_at__gte=started) | Q(added_at__gt=finished) | Q(achievements_pending=True)
+        )
     return entries.order_by("release_id")
 
 
@@ -60,6 +73,7 @@ class _AchievementResult:
     release_id: int
     definitions: list[AchievementDefinition] | None  # None: the stored schema is still good
     player: PlayerAchievements
+    failed: bool = False  # the read failed; the entry stays pending for the next pass
 
 
 def phase_achievements(job: Job) -> None:
@@ -82,7 +96,9 @@ def phase_achievements(job: Job) -> None:
                     break
                 results.append(
                     result
-                    or _AchievementResult(release_id, None, PlayerAchievements("no_stats", []))
+                    or _AchievementResult(
+                        release_id, None, PlayerAchievements("no_stats", []), failed=True
+                    )
                 )
                 job.progress.tick(done + len(results))
         finally:
@@ -109,15 +125,22 @@ def _fetch_achievements(
 ) -> _AchievementResult | None:
     try:
         definitions = None
-        if job.run.force or not has_schema:
-            definitions = job.client.get_achievement_schema(external_id)
         player = job.client.get_player_achievements(job.library.user_identifier, external_id)
-        if definitions is None and player.status == "ok":
-            known = set(
-                Achievement.objects.filter(release_id=release_id).values_list("api_name", flat=True)
-            )
-            if any(a.api_name not in known for a in player.achievements):
-                definitions = job.client.get_achievement_schema(external_id)  # the game grew
+        if player.status == "ok":
+            unlocked = [a for a in player.achievements if a.unlocked]
+            if job.run.force:
+                definitions = job.client.get_achievement_schema(external_id)
+            elif unlocked:
+                known: set[str] = set()
+                if has_schema:
+                    known = set(
+                        Achievement.objects.filter(release_id=release_id).values_list(
+                            "api_name", flat=True
+                        )
+                    )
+                # No schema yet, or the game grew achievements the stored one lacks.
+                if any(a.api_name not in known for a in unlocked):
+                    definitions = job.client.get_achievement_schema(external_id)
         return _AchievementResult(release_id, definitions, player)
     except PlatformError as exc:
         if not is_item_error(exc):
@@ -157,6 +180,15 @@ def _store_achievements(job: Job, results: Sequence[_AchievementResult]) -> None
                 "global_percent",
             ],
             batch_size=BULK_BATCH_SIZE,
+        )
+    failed = [result.release_id for result in results if result.failed]
+    read = [result.release_id for result in results if not result.failed]
+    entries = LibraryGame.objects.filter(library=job.library)
+    if failed:
+        entries.filter(release_id__in=failed).update(achievements_pending=True)
+    if read:
+        entries.filter(release_id__in=read, achievements_pending=True).update(
+            achievements_pending=False
         )
     readable = [result for result in results if result.player.status == "ok"]
     release_ids = [result.release_id for result in readable]

@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.steampowered.com"
 DEFAULT_STORE_URL = "https://store.steampowered.com"
-DEFAULT_API_RATE_LIMIT = (100, 300)
+DEFAULT_API_RATE_LIMIT = (250, 300)  # ≤ 72,000 calls a day; the SPEC says why
 DEFAULT_STORE_RATE_LIMIT = (200, 300)
 # Repeated store 429s escalate to 403 blocks on the whole IP; docs/sync.md ("Retries, rate limits
 # and progress messages") says to stop the endpoint for 15 minutes when one appears.
@@ -303,14 +303,22 @@ class SteamClient:
     # --- plumbing ------------------------------------------------------------------------------
 
     def _api_get(self, path: str, params: Mapping[str, str | int]) -> httpx.Response:
-        """A keyed Web API call; a 401/403 HTML page always means the key is bad."""
+        """A keyed Web API call; a 401/403 HTML page twice in a row means the key is bad."""
         if not self._api_key:
             raise InvalidCredentials(
                 "No Steam Web API key is set. Get one at https://steamcommunity.com/dev/apikey "
                 "and add it to the library's settings."
             )
-        response = self._api.get(path, {"key": self._api_key, **params, "format": "json"})
-        if response.status_code in (401, 403) and _is_html(response):
+        query = {"key": self._api_key, **params, "format": "json"}
+        response = self._api.get(path, query)
+        if _key_refused(response):
+            # Steam's front ends now and then refuse a working key once (seen live: one 403
+            # in a sync of hundreds of calls). A revoked key is refused every time, so one
+            # repeat after a short pause tells the two apart for the price of one request.
+            logger.info("Steam refused the Web API key on %s; asking once more", path)
+            self._api.retry.sleep(self._api.retry.base)
+            response = self._api.get(path, query)
+        if _key_refused(response):
             raise InvalidCredentials(
                 "Steam rejected the Web API key (access denied). Check that the key is "
                 "correct and has not been revoked at https://steamcommunity.com/dev/apikey."
@@ -365,6 +373,11 @@ def _is_html(response: httpx.Response) -> bool:
     if "html" in response.headers.get("Content-Type", "").lower():
         return True
     return response.text.lstrip().startswith("<")
+
+
+def _key_refused(response: httpx.Response) -> bool:
+    """A 401/403 HTML page from a keyed Web API call: Steam's answer to a key it refuses."""
+    return response.status_code in (401, 403) and _is_html(response)
 
 
 def _is_null_body(response: httpx.Response) -> bool:

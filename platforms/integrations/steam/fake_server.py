@@ -818,8 +818,10 @@ class FakeSteam:
         if isinstance(failure, str):
             entries = _store_failures(failure, count, retry_after, self.timeout_seconds)
             with self._lock:
-                if failure == "revoked_credentials":
-                    self._invalid_key = True  # a revoked key stays revoked
+                if failure in ("revoked_credentials", "expired_credentials"):
+                    # A key Steam stops accepting stays refused (Steam keys have no expiry of
+                    # their own); a single refusal is the plain ``fail_next(1, 403)``.
+                    self._invalid_key = True
                     return
                 self._failures["api"].extend(entries)
             return
