@@ -35,7 +35,7 @@ def test_it_connects_a_gog_account_with_a_pasted_code(
 
     expect(page.locator(".sync .badge-success")).to_have_text("Up to date", timeout=60_000)
     page.get_by_role("link", name="Browse its games").click()
-    expect(page.locator("[data-game-id]").first).to_be_visible()
+    expect(page.locator(".game-card").first).to_be_visible()
 
 
 def test_it_imports_an_uploaded_galaxy_database(page: Page, tmp_path: Path) -> None:
@@ -62,4 +62,4 @@ def test_it_imports_an_uploaded_galaxy_database(page: Page, tmp_path: Path) -> N
     expect(page.get_by_role("heading", level=1)).to_have_text("Galaxy PC")
     expect(page.locator(".sync .badge-success")).to_have_text("Up to date", timeout=60_000)
     page.get_by_role("link", name="Browse its games").click()
-    expect(page.get_by_text("Åventyr Deluxe™")).to_be_visible()
+    expect(page.locator(".card-title", has_text="Åventyr Deluxe™")).to_be_visible()
