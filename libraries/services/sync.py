@@ -28,6 +28,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from games.services.enrichment import enqueue_enrichment
 from libraries.models import Library, SyncRun
 from libraries.progress import RunLost, SyncProgress, SyncProgressMessage
 from libraries.services.imports import client_for_run
@@ -289,6 +290,8 @@ def run_sync(
         with transaction.atomic():
             progress.finish(Status.SUCCEEDED, phase=Phase.DONE, position={})
             Library.objects.filter(pk=library.pk).update(last_synced_at=run.finished_at)
+            # IGDB and HowLongToBeat come after, as their own task: never part of the run.
+            transaction.on_commit(partial(enqueue_enrichment, library.pk))
         logger.info("Sync run %s of library %s succeeded", run.pk, library.pk)
     except RunLost:
         logger.info("Sync run %s was cancelled or taken over; this worker stopped", run.pk)
