@@ -192,12 +192,22 @@ def lookup_igdb(client: igdb.IgdbClient, items: Sequence[_Item]) -> dict[int, ig
     }
     for item in items:
         if found.get(item.release_id) is None:
-            found[item.release_id] = _best_title_match(item, client.search(item.title))
+            found[item.release_id] = _best_title_match(
+                item, client.search(_search_text(item.title))
+            )
     times = client.times_to_beat(game.igdb_id for game in found.values() if game is not None)
     return {
         release_id: igdb.with_time_to_beat(game, times.get(game.igdb_id)) if game else None
         for release_id, game in found.items()
     }
+
+
+def _search_text(title: str) -> str:
+    """A title as a search box wants it: the trademark signs stores add are not in the name."""
+    return " ".join(title.translate(_MARKS).split())
+
+
+_MARKS = str.maketrans("", "", "™®©")
 
 
 def _best_title_match(item: _Item, candidates: Sequence[igdb.IgdbGame]) -> igdb.IgdbGame | None:
@@ -220,7 +230,8 @@ def lookup_hltb(
     found: dict[int, hltb.HltbEntry | None] = {}
     for item in items:
         key = normalize_title(item.title)
-        same = [e for e in client.search(item.title) if key and normalize_title(e.name) == key]
+        found_entries = client.search(_search_text(item.title))
+        same = [e for e in found_entries if key and normalize_title(e.name) == key]
         if item.year is not None:
             same.sort(key=lambda e: abs(e.year - item.year) if e.year is not None else 2)
         found[item.release_id] = next((e for e in same if e.main or e.extras), None)

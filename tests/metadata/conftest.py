@@ -4,7 +4,7 @@ Django settings aimed at them, and a small household whose releases they describ
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -15,9 +15,30 @@ from libraries.models import Library
 from platforms.metadata.hltb.fake_server import FakeHltb, FakeHltbGame
 from platforms.metadata.igdb.fake_server import FakeIgdb, FakeIgdbGame
 from platforms.models import Platform
+from platforms.records import GameDetails
 from tests.factories import GameFactory, LibraryFactory, LibraryGameFactory, ReleaseFactory
 
 HOUR = 3600
+
+
+def store_details(**values: Any) -> GameDetails:
+    """A store's record with nothing in it but VALUES."""
+    empty: dict[str, Any] = {
+        f.name: [] if f.type.startswith("list") else "" for f in fields(GameDetails)
+    }
+    empty |= {
+        "release_date": None,
+        "coming_soon": False,
+        "required_age": 0,
+        "metacritic_score": None,
+        "is_free": False,
+        "parent_external_id": None,
+        "raw": {},
+        "time_to_beat_main": None,
+        "time_to_beat_extras": None,
+        "time_to_beat_completionist": None,
+    }
+    return GameDetails(**(empty | values))
 
 
 def igdb_games() -> list[FakeIgdbGame]:
@@ -108,7 +129,7 @@ class Household:
     unknown: Release
 
 
-def _owned(library: Library, platform: str, external_id: str, title: str, **game: Any) -> Release:
+def owned(library: Library, platform: str, external_id: str, title: str, **game: Any) -> Release:
     release = ReleaseFactory(
         platform=Platform.objects.get(code=platform),
         external_id=external_id,
@@ -132,11 +153,11 @@ def household(alice: Any) -> Household:
     return Household(
         steam=steam,
         gog=gog,
-        witcher_steam=_owned(steam, "steam", "292030", "The Witcher® 3: Wild Hunt"),
-        witcher_gog=_owned(gog, "gog", "1207664663", "The Witcher 3: Wild Hunt - GOTY"),
-        portal=_owned(steam, "steam", "620", "Portal 2"),
-        stardew=_owned(gog, "gog", "1453375253", "Stardew Valley"),
+        witcher_steam=owned(steam, "steam", "292030", "The Witcher® 3: Wild Hunt"),
+        witcher_gog=owned(gog, "gog", "1207664663", "The Witcher 3: Wild Hunt - GOTY"),
+        portal=owned(steam, "steam", "620", "Portal 2"),
+        stardew=owned(gog, "gog", "1453375253", "Stardew Valley"),
         # No store id IGDB knows: found by title, the year telling the remaster from 1998's.
-        grim=_owned(gog, "gog", "1207658", "Grim Fandango", release_date=date(1998, 10, 30)),
-        unknown=_owned(gog, "gog", "1999999999", "A Game Nobody Catalogued"),
+        grim=owned(gog, "gog", "1207658", "Grim Fandango", release_date=date(1998, 10, 30)),
+        unknown=owned(gog, "gog", "1999999999", "A Game Nobody Catalogued"),
     )
