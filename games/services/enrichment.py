@@ -64,11 +64,11 @@ def sources_configured() -> list[str]:
     return [s for s, on in ((IGDB, igdb.configured()), (HLTB, hltb.configured())) if on]
 
 
-def _lacking(source: str) -> Exists:
+def _lacking(source: str) -> Q:
     fresh = SourceMetadata.objects.filter(
         release_id=OuterRef("pk"), source=source, fetched_at__gte=stale_before()
     )
-    return ~Exists(fresh)
+    return ~Q(Exists(fresh))
 
 
 def pending_releases(library_id: int | None, sources: Sequence[str]) -> QuerySet[Release]:
@@ -78,7 +78,7 @@ def pending_releases(library_id: int | None, sources: Sequence[str]) -> QuerySet
         releases = releases.filter(ownerships__library_id=library_id)
     lacking = Q()
     for source in sources:
-        lacking |= Q(_lacking(source))
+        lacking |= _lacking(source)
     return releases.filter(lacking).distinct().order_by("id")
 
 
@@ -215,9 +215,10 @@ def _best_title_match(item: _Item, candidates: Sequence[igdb.IgdbGame]) -> igdb.
     several (and ruling one out when both years are known and differ by more than one)."""
     key = normalize_title(item.title)
     same = [c for c in candidates if key and normalize_title(c.name) == key]
-    if item.year is not None:
-        same = [c for c in same if c.year is None or abs(c.year - item.year) <= 1]
-        same.sort(key=lambda c: abs(c.year - item.year) if c.year is not None else 2)
+    year = item.year
+    if year is not None:
+        same = [c for c in same if c.year is None or abs(c.year - year) <= 1]
+        same.sort(key=lambda c: abs(c.year - year) if c.year is not None else 2)
     return same[0] if same else None
 
 
@@ -232,8 +233,9 @@ def lookup_hltb(
         key = normalize_title(item.title)
         found_entries = client.search(_search_text(item.title))
         same = [e for e in found_entries if key and normalize_title(e.name) == key]
-        if item.year is not None:
-            same.sort(key=lambda e: abs(e.year - item.year) if e.year is not None else 2)
+        year = item.year
+        if year is not None:
+            same.sort(key=lambda e: abs(e.year - year) if e.year is not None else 2)
         found[item.release_id] = next((e for e in same if e.main or e.extras), None)
     return found
 

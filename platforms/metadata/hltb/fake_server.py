@@ -39,6 +39,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    server_address: tuple[str, int]
     fake: FakeHltb
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -89,7 +90,7 @@ class FakeHltb:
         if self._server is None:
             raise RuntimeError("FakeHltb is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def settings(self) -> dict[str, Any]:
         return {

@@ -75,6 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    server_address: tuple[str, int]
     fake: FakeIgdb
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -135,7 +136,7 @@ class FakeIgdb:
         if self._server is None:
             raise RuntimeError("FakeIgdb is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -317,7 +318,7 @@ def _game_row(game: FakeIgdbGame) -> dict[str, Any]:
     ]
     if companies:
         row["involved_companies"] = companies
-    ratings = []
+    ratings: list[dict[str, Any]] = []
     if game.esrb:
         if game.legacy_ratings:
             ratings.append({"id": game.id * 3, "category": 1, "rating": _ESRB_IDS[game.esrb]})
@@ -412,7 +413,9 @@ def parse_apicalypse(body: str) -> Query:
 
 def _statements(body: str) -> list[str]:
     """Split on semicolons outside quoted text."""
-    statements, current, quoted, escaped = [], [], False, False
+    statements: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
     for char in body:
         if escaped:
             escaped = False
