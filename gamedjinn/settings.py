@@ -346,9 +346,28 @@ HTTP_RETRY_BASE_SECONDS = env_float("HTTP_RETRY_BASE_SECONDS", 1.0, minimum=0.0)
 HTTP_RETRY_CAP_SECONDS = env_float("HTTP_RETRY_CAP_SECONDS", 60.0, minimum=0.0)
 HTTP_RETRY_BUDGET_SECONDS = env_float("HTTP_RETRY_BUDGET_SECONDS", 600.0, minimum=0.0)
 # Which source's metadata a game shows when several stores describe it; the user's edits win.
+# The stores first (they know their own releases best), then the metadata sources: HowLongToBeat
+# only says how long a game takes, so it sits before IGDB to win that one field.
 METADATA_SOURCE_PRIORITY = env_list(
-    "METADATA_SOURCE_PRIORITY", ["steam", "gog", "epic", "playstation", "xbox", "galaxy"]
+    "METADATA_SOURCE_PRIORITY",
+    ["steam", "gog", "epic", "playstation", "xbox", "galaxy", "hltb", "igdb"],
 )
+
+# --- Metadata sources beyond the stores (docs/metadata.md) ------------------------------------------------
+# IGDB, through a Twitch application's client credentials; both empty = IGDB is not used.
+IGDB_CLIENT_ID = env_str("IGDB_CLIENT_ID")
+IGDB_CLIENT_SECRET = env_str("IGDB_CLIENT_SECRET")
+IGDB_API_URL = env_url("IGDB_API_URL", "https://api.igdb.com/v4")
+IGDB_TOKEN_URL = env_url("IGDB_TOKEN_URL", "https://id.twitch.tv/oauth2/token")
+IGDB_RATE_LIMIT = env_rate_limit("IGDB_RATE_LIMIT", "4/1")
+IGDB_HTTP_TIMEOUT = env_float("IGDB_HTTP_TIMEOUT", 10.0, minimum=0.1)
+# HowLongToBeat has no API and moves its search endpoint; off unless HLTB_URL is set.
+HLTB_URL = env_url("HLTB_URL", "")
+HLTB_SEARCH_PATH = env_str("HLTB_SEARCH_PATH", "/api/search")
+HLTB_RATE_LIMIT = env_rate_limit("HLTB_RATE_LIMIT", "1/1")
+HLTB_HTTP_TIMEOUT = env_float("HLTB_HTTP_TIMEOUT", 10.0, minimum=0.1)
+# Releases looked up per batch (one saved step of the metadata task).
+METADATA_BATCH_SIZE = env_int("METADATA_BATCH_SIZE", 50, minimum=1, maximum=500)
 
 # --- MCP and assistant ------------------------------------------------------------------------------------
 MCP_API_KEY = env_str("MCP_API_KEY")

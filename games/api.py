@@ -117,8 +117,15 @@ def recommendations(
     criteria: RecommendationCriteria = "balanced",
     genre: str | None = None,
     limit: int = Query(10, ge=1, le=MAX_PAGE_SIZE),
+    max_hours: int | None = Query(None, ge=1, le=10_000),
 ):
-    return recommend_games(request.auth, criteria=criteria, limit=limit, genre_preference=genre)
+    return recommend_games(
+        request.auth,
+        criteria=criteria,
+        limit=limit,
+        genre_preference=genre,
+        max_hours=max_hours,
+    )
 
 
 @router.get("/cross-platform", response=CrossPlatformGames, summary="Games on several platforms")

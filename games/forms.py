@@ -60,13 +60,16 @@ class RuleFields(forms.Form):
     hours_max = forms.DecimalField(
         required=False, min_value=0, max_value=100_000, decimal_places=2, label="Hours to"
     )
+    beat_max = forms.IntegerField(
+        required=False, min_value=1, max_value=10_000, label="Beaten in under (hours)"
+    )
     played = forms.ChoiceField(required=False, choices=PLAYED_CHOICES)
     released_from = forms.DateField(required=False, label="Released from")
     released_to = forms.DateField(required=False, label="Released to")
 
     RULE_FIELDS = (
         "platform", "genre", "status", "esrb", "mc_min", "mc_max", "hours_min", "hours_max",
-        "played", "released_from", "released_to",
+        "beat_max", "played", "released_from", "released_to",
     )  # fmt: skip
 
     def value(self, name: str):
@@ -84,6 +87,7 @@ class RuleFields(forms.Form):
             "metacritic_max": value("mc_max"),
             "playtime_min": _minutes(value("hours_min")),
             "playtime_max": _minutes(value("hours_max")),
+            "time_to_beat_max": value("beat_max"),
             "played": {"yes": True, "no": False}.get(value("played") or ""),
             "released_after": value("released_from"),
             "released_before": value("released_to"),
@@ -103,6 +107,7 @@ def rule_query(rules: dict[str, Any]) -> dict[str, str]:
         "mc_max": rules.get("metacritic_max"),
         "hours_min": _hours(rules.get("playtime_min")),
         "hours_max": _hours(rules.get("playtime_max")),
+        "beat_max": rules.get("time_to_beat_max"),
         "played": None if played is None else "yes" if played else "no",
         "released_from": rules.get("released_after"),
         "released_to": rules.get("released_before"),
@@ -133,6 +138,8 @@ def describe_rules(rules: dict[str, Any]) -> list[str]:
             phrases.append(f"{label} from {query[low]}{unit}")
         elif high in query:
             phrases.append(f"{label} up to {query[high]}{unit}")
+    if "beat_max" in query:
+        phrases.append(f"Beaten in under {query['beat_max']} h")
     if "played" in query:
         phrases.append("Played" if query["played"] == "yes" else "Never played")
     return phrases
@@ -181,6 +188,7 @@ class LibraryFilterForm(RuleFields):
             metacritic_max=value("mc_max"),
             playtime_min=_minutes(value("hours_min")),
             playtime_max=_minutes(value("hours_max")),
+            time_to_beat_max=value("beat_max"),
             played=played,
             released_after=value("released_from"),
             released_before=value("released_to"),
@@ -275,6 +283,7 @@ class RecommendationsForm(forms.Form):
     limit = forms.TypedChoiceField(
         required=False, choices=LIMIT_CHOICES, coerce=int, empty_value=None, label="How many"
     )
+    hours = forms.IntegerField(required=False, min_value=1, max_value=10_000, label="Fits in")
 
     def __init__(self, data=None, **kwargs) -> None:
         super().__init__(data if data is not None else {}, **kwargs)
@@ -287,4 +296,5 @@ class RecommendationsForm(forms.Form):
             "criteria": data.get("criteria") or "balanced",
             "limit": data.get("limit") or 10,
             "genre_preference": (data.get("genre") or "").strip() or None,
+            "max_hours": data.get("hours"),
         }

@@ -81,6 +81,11 @@ class Game(models.Model):
     os_platforms = models.JSONField(default=list, blank=True)
     is_free = models.BooleanField(default=False)
     website = models.URLField(max_length=500, blank=True)
+    # Hours to finish, as minutes (HowLongToBeat, else IGDB): the main story, main story with
+    # extras, everything. Null when no source knows.
+    time_to_beat_main = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    time_to_beat_extras = models.PositiveIntegerField(null=True, blank=True)
+    time_to_beat_completionist = models.PositiveIntegerField(null=True, blank=True)
     metadata_status = models.CharField(
         max_length=12, choices=MetadataStatus.choices, default=MetadataStatus.PENDING, db_index=True
     )

@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from gamedjinn.models import profile_for
+from games.genres import canonical_genre
 from games.models import Achievement, Game, UnlockedAchievement
 from games.ratings import esrb_at_or_below
 from games.search import filter_games_by_title
@@ -64,6 +65,8 @@ class LibraryFilters:
     played: bool | None = None
     released_after: date | None = None
     released_before: date | None = None
+    # Hours the main story takes at most ("under 10 hours"); games with no time to beat are out.
+    time_to_beat_max: int | None = None
     include_hidden: bool = False
     sort: str = "title"
 
@@ -81,6 +84,8 @@ class LibraryFilters:
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 100:
                 raise InvalidFilter(f"{name} must be between 0 and 100.")
+        if self.time_to_beat_max is not None and self.time_to_beat_max < 1:
+            raise InvalidFilter("time_to_beat_max must be at least 1 hour.")
         for name in ("playtime_min", "playtime_max"):
             value = getattr(self, name)
             if value is not None and value < 0:
@@ -131,7 +136,12 @@ def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
     if filters.library_id is not None:
         entries = entries.filter(library_id=filters.library_id)
     if filters.genre:
-        entries = entries.filter(release__game__genres__name__iexact=filters.genre)
+        # "RPG" finds what the vocabulary now calls "Role-playing", and the reverse.
+        genre = canonical_genre(filters.genre)
+        entries = entries.filter(
+            Q(release__game__genres__name__iexact=filters.genre)
+            | Q(release__game__genres__name__iexact=genre)
+        )
     if filters.status:
         entries = entries.filter(status=filters.status)
     if filters.esrb_max:
@@ -152,6 +162,10 @@ def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
         entries = entries.filter(release__game__release_date__gte=filters.released_after)
     if filters.released_before:
         entries = entries.filter(release__game__release_date__lte=filters.released_before)
+    if filters.time_to_beat_max is not None:
+        entries = entries.filter(
+            release__game__time_to_beat_main__lte=filters.time_to_beat_max * 60
+        )
     return entries.select_related("release__game", "release__platform", "library__platform")
 
 

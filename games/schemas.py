@@ -92,6 +92,13 @@ class _Criteria(BaseModel):
     metacritic_max: int | None = Field(None, ge=0, le=100, description="Highest Metacritic score.")
     playtime_min: PlaytimeBound | None = Field(None, description="Least playtime, in minutes.")
     playtime_max: PlaytimeBound | None = Field(None, description="Most playtime, in minutes.")
+    time_to_beat_max: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Only games whose main story takes at most this many hours (e.g. 10 for "
+        "'under 10 hours'); games with no known time to beat drop out.",
+    )
     played: bool | None = Field(
         None, description="true: only games with playtime; false: only never-played games."
     )
@@ -168,6 +175,9 @@ class GameRow(_Out):
     esrb_rating: str = Field(description="ESRB rating (E, E10+, T, M, AO, RP) or empty if unrated.")
     release_date: date | None
     cover_url: str = Field(description="Box art or header image URL; empty when unknown.")
+    time_to_beat_hours: float | None = Field(
+        None, description="Hours the main story takes (HowLongToBeat or IGDB); null if unknown."
+    )
 
 
 class GameList(_Out):
@@ -227,6 +237,16 @@ class AchievementsOut(_Out):
     )
 
 
+class TimeToBeatOut(_Out):
+    main_hours: float | None = Field(description="The main story; null if unknown.")
+    extras_hours: float | None = Field(description="The main story and extras; null if unknown.")
+    completionist_hours: float | None = Field(description="Everything; null if unknown.")
+
+
+def optional_hours(minutes: int | None) -> float | None:
+    return None if minutes is None else hours(minutes)
+
+
 class GameDetailOut(_Out):
     game_id: int
     title: str
@@ -244,6 +264,7 @@ class GameDetailOut(_Out):
     is_free: bool
     website: str
     cover_url: str
+    time_to_beat: TimeToBeatOut = Field(description="Hours to finish, from HowLongToBeat or IGDB.")
     base_game: str = Field(description="For a DLC: the base game's title.")
     owned_on: list[OwnedCopy] = Field(description="Each library you own it in.")
     total_playtime_minutes: Minutes
@@ -359,6 +380,9 @@ class Recommendation(_Out):
     metacritic_score: int | None
     playtime_minutes: Minutes
     last_played_at: datetime | None
+    time_to_beat_hours: float | None = Field(
+        None, description="Hours the main story takes; null if unknown."
+    )
     reason: str = Field(description="Why this game, in one sentence.")
     reasons: list[str] = Field(description="Every reason that applied, as short codes.")
     score: float = Field(description="Higher is a stronger recommendation.")

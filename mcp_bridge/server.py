@@ -299,6 +299,15 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         genre: Annotated[
             str | None, Field(max_length=64, description="Only this genre, e.g. RPG.")
         ] = None,
+        time_to_beat_max: Annotated[
+            int | None,
+            Field(
+                ge=1,
+                le=10_000,
+                description="Only games whose main story takes at most this many hours "
+                "(10 for 'under 10 hours'); games with no known time to beat drop out.",
+            ),
+        ] = None,
         limit: Limit = 20,
         offset: Offset = 0,
         sort: Annotated[SortKey, Field(description="Order of the results.")] = "title",
@@ -311,6 +320,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
             status=status_filter or "",
             esrb_max=rating_filter or "",
             genre=genre or "",
+            time_to_beat_max=time_to_beat_max,
             sort=sort,
         )
         return await run_as(
@@ -382,6 +392,14 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         genre_preference: Annotated[
             str | None, Field(max_length=64, description="Only games in this genre.")
         ] = None,
+        max_hours: Annotated[
+            int | None,
+            Field(
+                ge=1,
+                le=10_000,
+                description="Only games whose main story fits in this many hours; shorter first.",
+            ),
+        ] = None,
     ) -> Recommendations:
         """Games from your own library worth playing next, each with the reason it was picked."""
         return await run_as(
@@ -390,6 +408,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
             criteria=criteria,
             limit=limit,
             genre_preference=genre_preference,
+            max_hours=max_hours,
         )
 
     @mcp.tool(annotations=READ)

@@ -13,6 +13,7 @@ from django_htmx.http import trigger_client_event
 
 from gamedjinn.models import profile_for
 from gamedjinn.request_types import PageRequest
+from games.services.enrichment import metadata_progress
 from mcp_bridge.forms import ApiKeyForm, ThemeForm
 from mcp_bridge.keys import create_key, revoke_key
 
@@ -34,7 +35,12 @@ def _keys_context(request: PageRequest, **extra) -> dict:
 @require_GET
 def index(request: PageRequest) -> HttpResponse:
     profile = profile_for(request.user)
-    context = _keys_context(request, theme_form=ThemeForm(instance=profile), profile=profile)
+    context = _keys_context(
+        request,
+        theme_form=ThemeForm(instance=profile),
+        profile=profile,
+        metadata_sources=metadata_progress() if request.user.is_staff else None,
+    )
     return render(request, "settings/index.html", context)
 
 

@@ -162,16 +162,25 @@ class HttpClient:
         *,
         data: Mapping[str, str] | None = None,
         json: object = None,
+        content: str | None = None,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
         throttled: Callable[[httpx.Response], bool] | None = None,
     ) -> httpx.Response:
-        """A POST (a form with ``data``, or a ``json`` body), paced and retried like a GET.
+        """A POST (a form with ``data``, a ``json`` body, or a plain-text ``content`` such as an
+        IGDB Apicalypse query), paced and retried like a GET.
 
         Only for requests that are safe to repeat (token exchanges, read queries sent as
         POST): a retried POST is sent again as is."""
         return self.request(
-            "POST", path, params=params, data=data, json=json, headers=headers, throttled=throttled
+            "POST",
+            path,
+            params=params,
+            data=data,
+            json=json,
+            content=content,
+            headers=headers,
+            throttled=throttled,
         )
 
     def request(
@@ -182,6 +191,7 @@ class HttpClient:
         params: Mapping[str, str | int] | None = None,
         data: Mapping[str, str] | None = None,
         json: object = None,
+        content: str | None = None,
         headers: Mapping[str, str] | None = None,
         throttled: Callable[[httpx.Response], bool] | None = None,
     ) -> httpx.Response:
@@ -199,6 +209,7 @@ class HttpClient:
                     params=dict(params or {}),
                     data=dict(data) if data is not None else None,
                     json=json,
+                    content=content.encode("utf-8") if content is not None else None,
                     headers=dict(headers) if headers else None,
                 )
             except httpx.UnsupportedProtocol:

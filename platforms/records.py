@@ -109,6 +109,11 @@ class GameDetails:
     parent_external_id: str | None
     website: str
     raw: dict[str, Any] = field(repr=False)
+    # Minutes to finish: the main story, with extras, everything (metadata sources such as IGDB
+    # and HowLongToBeat; stores leave them None).
+    time_to_beat_main: int | None = None
+    time_to_beat_extras: int | None = None
+    time_to_beat_completionist: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

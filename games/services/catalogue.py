@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Model
 from django.utils import timezone
 
+from games.genres import canonical_genres
 from games.models import Category, Game, Genre, Release, SourceMetadata
 from games.ratings import ESRB_CHOICES, PEGI_CHOICES, normalize_esrb
 from games.titles import normalize_title, sort_title
@@ -185,6 +186,9 @@ METADATA_FIELDS: dict[str, Any] = {
     "os_platforms": [],
     "is_free": False,
     "website": "",
+    "time_to_beat_main": None,
+    "time_to_beat_extras": None,
+    "time_to_beat_completionist": None,
     "genres": [],
     "categories": [],
 }
@@ -218,7 +222,10 @@ def metadata_of(details: GameDetails) -> dict[str, Any]:
         "os_platforms": details.platforms,
         "is_free": details.is_free,
         "website": clean_url(details.website),
-        "genres": _tags(details.genres),
+        "time_to_beat_main": _minutes(details.time_to_beat_main),
+        "time_to_beat_extras": _minutes(details.time_to_beat_extras),
+        "time_to_beat_completionist": _minutes(details.time_to_beat_completionist),
+        "genres": canonical_genres(details.genres),
         "categories": _tags(details.categories),
     }
 
@@ -226,6 +233,12 @@ def metadata_of(details: GameDetails) -> dict[str, Any]:
 def _esrb(value: str) -> str:
     rating = value if value in _ESRB_VALUES else normalize_esrb(value)
     return rating if rating in _ESRB_VALUES else ""
+
+
+def _minutes(value: int | None) -> int | None:
+    """A time to beat worth keeping: positive and under a year of play (a source's 0 means it
+    does not know; a larger figure is a broken answer)."""
+    return value if isinstance(value, int) and 0 < value < 525_600 else None
 
 
 def _tags(values: Iterable[str]) -> list[str]:
@@ -239,8 +252,36 @@ def store_metadata(
     *,
     parents: Mapping[str, int] | None = None,
 ) -> set[int]:
-    """Record what ``source`` said of these releases (and which it no longer lists); return the
-    ids of the games whose columns must be resolved again."""
+    """Record what the store ``source`` said of these releases (and which it no longer lists),
+    with its name and raw payload on the release; return the ids of the games whose columns must
+    be resolved again."""
+    keep_source_metadata(source, found, unavailable)
+    for release, details in found:
+        release.store_name = details.store_name.strip()[:300]
+        release.raw = details.raw
+    if found:
+        Release.objects.bulk_create(
+            [release for release, _ in found],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["store_name", "raw"],
+        )
+    # A DLC's base game is a fact of the store, not a field to prioritise: set it directly.
+    for release, details in found:
+        parent_id = (parents or {}).get(details.parent_external_id or "")
+        if parent_id and parent_id != release.game_id:
+            Game.objects.filter(pk=release.game_id).update(parent_id=parent_id)
+    return {release.game_id for release, _ in found} | {r.game_id for r in unavailable}
+
+
+def keep_source_metadata(
+    source: str,
+    found: Sequence[tuple[Release, GameDetails]],
+    unavailable: Sequence[Release] = (),
+) -> set[int]:
+    """Record what ``source`` said of these releases, and which it does not know, as its own
+    rows: nothing else about the release changes (a metadata source such as IGDB describes a
+    release without owning its name or payload). Returns the games to resolve again."""
     now = timezone.now()
     if found:
         SourceMetadata.objects.bulk_create(
@@ -272,21 +313,6 @@ def store_metadata(
             update_fields=["status", "fetched_at"],
             batch_size=BULK_BATCH_SIZE,
         )
-    for release, details in found:
-        release.store_name = details.store_name.strip()[:300]
-        release.raw = details.raw
-    if found:
-        Release.objects.bulk_create(
-            [release for release, _ in found],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=["store_name", "raw"],
-        )
-    # A DLC's base game is a fact of the store, not a field to prioritise: set it directly.
-    for release, details in found:
-        parent_id = (parents or {}).get(details.parent_external_id or "")
-        if parent_id and parent_id != release.game_id:
-            Game.objects.filter(pk=release.game_id).update(parent_id=parent_id)
     return {release.game_id for release, _ in found} | {r.game_id for r in unavailable}
 
 
@@ -323,7 +349,10 @@ def resolve_metadata(game_ids: Iterable[int]) -> None:
                     (row.data[name] for row in ranked if row.data.get(name) not in (None, empty)),
                     empty,
                 )
-                if name in _TAG_FIELDS:
+                if name == "genres":
+                    # Rows kept before a spelling joined the vocabulary follow it too.
+                    tags[name][game_id] = canonical_genres(value)
+                elif name in _TAG_FIELDS:
                     tags[name][game_id] = value
                 elif name == "release_date":
                     game.release_date = date.fromisoformat(value) if value else None

@@ -19,7 +19,13 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from games.queries import genres_in_library, visible_entries
-from games.schemas import Recommendation, RecommendationCriteria, Recommendations, hours
+from games.schemas import (
+    Recommendation,
+    RecommendationCriteria,
+    Recommendations,
+    hours,
+    optional_hours,
+)
 from games.services import ServiceError
 from games.services.search import genre_names
 from libraries.models import LibraryGame
@@ -61,8 +67,11 @@ def recommend_games(
     criteria: RecommendationCriteria = "balanced",
     limit: int = 10,
     genre_preference: str | None = None,
+    max_hours: int | None = None,
     now: datetime | None = None,
 ) -> Recommendations:
+    """Up to LIMIT games to play next, each with its reasons. With MAX_HOURS, only games whose
+    main story is known to fit in that many hours, the shorter first among equal scores."""
     if criteria not in POOLS_BY_CRITERIA:
         raise ServiceError(f"criteria must be one of: {', '.join(POOLS_BY_CRITERIA)}.")
     now = now or timezone.now()
@@ -74,6 +83,10 @@ def recommend_games(
     )
     if genre:
         candidates = candidates.filter(release__game__genres__name=genre)
+    if max_hours is not None:
+        if max_hours < 1:
+            raise ServiceError("max_hours must be at least 1.")
+        candidates = candidates.filter(release__game__time_to_beat_main__lte=max_hours * 60)
     pool_size = max(limit * 4, 40)
     found: dict[int, _Candidate] = {}
     pools = POOLS_BY_CRITERIA[criteria] + (("preferred_genre",) if genre else ())
@@ -83,7 +96,14 @@ def recommend_games(
             if entry.release.platform.name not in candidate.platforms:
                 candidate.platforms.append(entry.release.platform.name)
             candidate.reasons.setdefault(pool, (weight, sentence))
-    best = sorted(found.values(), key=lambda c: (-c.score, c.entry.release.game.sort_title))[:limit]
+    best = sorted(
+        found.values(),
+        key=lambda c: (
+            -c.score,
+            (c.entry.release.game.time_to_beat_main or 0) if max_hours else 0,
+            c.entry.release.game.sort_title,
+        ),
+    )[:limit]
     genres = genre_names(c.entry.release.game_id for c in best)
     favourite = favourites[0][0] if favourites else None
     return Recommendations(
@@ -91,15 +111,22 @@ def recommend_games(
         genre_preference=genre,
         favourite_genre=favourite,
         items=[
-            _item(candidate, genres.get(candidate.entry.release.game_id, [])) for candidate in best
+            _item(candidate, genres.get(candidate.entry.release.game_id, []), max_hours)
+            for candidate in best
         ],
-        note=_note(len(best), limit, favourite),
+        note=_note(len(best), limit, favourite)
+        + (f" Only games known to fit in {max_hours} h." if max_hours else ""),
     )
 
 
-def _item(candidate: _Candidate, genres: list[str]) -> Recommendation:
+def _item(candidate: _Candidate, genres: list[str], max_hours: int | None) -> Recommendation:
     entry, game = candidate.entry, candidate.entry.release.game
     ranked = sorted(candidate.reasons.items(), key=lambda item: -item[1][0])
+    reason = ranked[0][1][1]
+    if max_hours and game.time_to_beat_main:
+        reason += (
+            f" It fits in your {max_hours} h: about {hours(game.time_to_beat_main)} h to beat."
+        )
     return Recommendation(
         game_id=game.pk,
         title=game.title,
@@ -108,7 +135,8 @@ def _item(candidate: _Candidate, genres: list[str]) -> Recommendation:
         metacritic_score=game.metacritic_score,
         playtime_minutes=entry.playtime_minutes,
         last_played_at=entry.last_played_at,
-        reason=ranked[0][1][1],
+        time_to_beat_hours=optional_hours(game.time_to_beat_main),
+        reason=reason,
         reasons=[code for code, _ in ranked],
         score=candidate.score,
     )

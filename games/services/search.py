@@ -43,7 +43,9 @@ from games.schemas import (
     GameList,
     GameRow,
     OwnedCopy,
+    TimeToBeatOut,
     hours,
+    optional_hours,
 )
 from games.services import NotFound
 from libraries.models import LibraryGame
@@ -102,6 +104,7 @@ ROW_FIELDS = (
     "release__game__release_date",
     "release__game__cover_url",
     "release__game__header_url",
+    "release__game__time_to_beat_main",
     "genre_names",
 )
 
@@ -156,6 +159,7 @@ def game_row(row: dict[str, Any]) -> GameRow:
         esrb_rating=row["release__game__esrb_rating"],
         release_date=row["release__game__release_date"],
         cover_url=row["release__game__cover_url"] or row["release__game__header_url"],
+        time_to_beat_hours=optional_hours(row["release__game__time_to_beat_main"]),
     )
 
 
@@ -329,6 +333,11 @@ def game_details(user, game_id: int, library_id: int | None = None) -> GameDetai
         is_free=game.is_free,
         website=game.website,
         cover_url=game.cover_url or game.header_url,
+        time_to_beat=TimeToBeatOut(
+            main_hours=optional_hours(game.time_to_beat_main),
+            extras_hours=optional_hours(game.time_to_beat_extras),
+            completionist_hours=optional_hours(game.time_to_beat_completionist),
+        ),
         base_game=game.parent.title if game.parent else "",
         owned_on=copies,
         total_playtime_minutes=total_minutes,

@@ -31,6 +31,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from games.services.enrichment import enqueue_enrichment
 from libraries.models import Library, SyncRun
 from libraries.progress import RunLost, SyncProgress, SyncProgressMessage
 from libraries.services.imports import client_for_run
@@ -316,6 +317,8 @@ def run_sync(
         with transaction.atomic():
             progress.finish(Status.SUCCEEDED, phase=Phase.DONE, position={})
             Library.objects.filter(pk=library.pk).update(last_synced_at=run.finished_at)
+            # IGDB and HowLongToBeat come after, as their own task: never part of the run.
+            transaction.on_commit(partial(enqueue_enrichment, library.pk))
         logger.info("Sync run %s of library %s succeeded", run.pk, library.pk)
     except RunLost:
         logger.info("Sync run %s was cancelled or taken over; this worker stopped", run.pk)

@@ -29,7 +29,7 @@ from tests.mcp.conftest import call, error_text
         (
             "search_games",
             {"platform": "steam"},
-            "search_games has no argument platform; it takes: cursor, genre, limit, offset, platform_filter, query, rating_filter, sort, status_filter.",
+            "search_games has no argument platform; it takes: cursor, genre, limit, offset, platform_filter, query, rating_filter, sort, status_filter, time_to_beat_max.",
         ),
         (
             "search_games",

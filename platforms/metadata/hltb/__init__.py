@@ -1,0 +1,1 @@
+"""HowLongToBeat's site search (no official API; optional, failure-tolerant)."""
