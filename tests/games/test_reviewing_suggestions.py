@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 
 from games.models import Match, Release
-from games.services import NotFound
-from games.services import review
+from games.services import NotFound, review
 from tests.games.review_support import suggested_pair
 
 
 def test_it_lists_a_suggestion_with_both_sides_and_the_evidence(alice):
-    steam, gog, match = suggested_pair(alice)
+    _, _, match = suggested_pair(alice)
     listed = review.list_suggestions(alice)
     assert listed.total == 1 == review.open_suggestion_count(alice)
     item = listed.items[0]

@@ -18,6 +18,7 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp_bridge.keys import create_key, revoke_key
 from mcp_bridge.models import ApiKey
 from tests.mcp import live
+from tests.mcp.test_tool_schemas import SEED_TOOLS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -81,7 +82,7 @@ def test_it_lists_tools_and_searches_for_the_keys_owner(mcp_url, alice, game_wor
         return {tool.name for tool in tools.tools}, found
 
     names, found = over_http(mcp_url, bearer(key), scenario)
-    assert len(names) == 11 and "search_games" in names
+    assert len(names) == len(SEED_TOOLS) and "search_games" in names
     assert [item["title"] for item in found.structuredContent["items"]] == ["Hades"]
     assert ApiKey.objects.get(user=alice).last_used_at is not None
 

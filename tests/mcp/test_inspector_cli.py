@@ -16,6 +16,7 @@ import pytest
 
 from mcp_bridge.keys import create_key
 from tests.mcp import live
+from tests.mcp.test_tool_schemas import SEED_TOOLS
 
 INSPECTOR = "@modelcontextprotocol/inspector@0.21.2"
 
@@ -60,7 +61,7 @@ def search_hades(*target: str) -> list[str]:
 def test_the_inspector_lists_and_calls_tools_over_stdio(alice, game_world):
     stdio = (*live.MANAGE, "runmcp")
     listed = inspector(*stdio, "--method", "tools/list")
-    assert len(listed["tools"]) == 11
+    assert len(listed["tools"]) == len(SEED_TOOLS)
     assert search_hades(*stdio) == ["Hades"]
 
 

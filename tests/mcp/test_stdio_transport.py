@@ -14,6 +14,7 @@ from mcp.client.stdio import stdio_client
 
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
 from tests.mcp import live
+from tests.mcp.test_tool_schemas import SEED_TOOLS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -62,7 +63,7 @@ def test_it_serves_every_tool_on_a_library_it_synced_with_progress(alice, steam_
             results[tool] = result.structuredContent
             return result.structuredContent
 
-        assert len((await client.list_tools()).tools) == 11
+        assert len((await client.list_tools()).tools) == len(SEED_TOOLS)
         credentials = {"user_identifier": steam_world.steamid, "api_key": steam_world.api_key}
         library = await use(
             "add_platform_library", {"platform_code": "steam", "credentials": credentials}
