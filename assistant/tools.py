@@ -52,6 +52,13 @@ LABELS = {
     "create_smart_collection": "Creating a collection",
     "sync_platform_library": "Starting a sync",
     "add_platform_library": "Adding a library",
+    "list_match_suggestions": "Reading the suggested matches",
+    "list_recent_curations": "Reading recent merges and splits",
+    "accept_match": "Joining the two games",
+    "reject_match": "Keeping the two games apart",
+    "merge_games": "Merging the games",
+    "split_release": "Splitting the release off",
+    "undo_change": "Undoing the change",
 }
 
 MAX_RESULT_CHARS = 8000

@@ -28,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("/libraries/", "libraries.api.router")
 api.add_router("/games/", "games.api.router")
+api.add_router("/matches/", "games.api_matches.router")
 
 
 @api.exception_handler(OverBudget)

@@ -51,12 +51,23 @@ def _nav_section(request: HttpRequest) -> str:
         name = match.url_name or ""
         if name.startswith("collection"):
             return "collections"
+        if name.startswith("match") or name in ("merge_candidates", "change_undo", "games_merge"):
+            return "matches"
         return {
             "home": "dashboard",
             "analytics": "analytics",
             "recommendations": "recommendations",
         }.get(name, "library")
     return ""
+
+
+def _open_suggestions(request: HttpRequest) -> int:
+    from games.services.review import open_suggestion_count
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return open_suggestion_count(user)
 
 
 def app(request: HttpRequest) -> dict[str, Any]:
@@ -70,4 +81,6 @@ def app(request: HttpRequest) -> dict[str, Any]:
         "ASSISTANT_PANEL_TEMPLATE": ASSISTANT_PANEL_TEMPLATE,
         # The search boxes search as you type from this many letters (app.js reads it from them).
         "TYPE_AHEAD_FROM": MIN_TRIGRAM_LENGTH,
+        # Lazy like THEME: counted on every full page (the sidebar shows it), never for fragments.
+        "OPEN_SUGGESTIONS": SimpleLazyObject(lambda: _open_suggestions(request)),
     }

@@ -16,7 +16,14 @@ from games.models import (
     UnlockedAchievement,
 )
 from games.services.catalogue import forget_user_edits, record_user_edits
-from games.services.curation import CurationError, merge_games, split_release
+from games.services.curation import (
+    CurationError,
+    accept_match,
+    merge_games,
+    reject_match,
+    split_release,
+    undo_decision,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -115,7 +122,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     def split_selected(self, request, queryset):
         for release in queryset.select_related("game"):
             try:
-                game = split_release(release)
+                game = split_release(release, user=request.user)
             except CurationError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
             else:
@@ -153,12 +160,41 @@ class MatchAdmin(admin.ModelAdmin):
         "method",
         "confidence",
         "verified",
+        "status",
         "created_by",
         "created_at",
     )
-    list_filter = ("method", "verified")
+    list_filter = ("status", "method", "verified")
     list_select_related = ("release__platform", "matched_release__platform", "created_by")
     raw_id_fields = ("release", "matched_release")
+    readonly_fields = ("curation", "decided_by", "decided_at")
+    actions = ["accept_selected", "reject_selected", "undo_selected"]
+
+    def _decide(self, request, queryset, decide, done: str) -> None:
+        """Apply DECIDE (a curation service function, as the matches page uses) to each
+        selected match; a match it cannot apply to is reported, the others still go ahead."""
+        count = 0
+        for match in queryset.order_by("pk"):
+            try:
+                decide(match, user=request.user)
+            except CurationError as exc:
+                self.message_user(request, f"{match}: {exc}", messages.WARNING)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{done} {count} match(es).", messages.SUCCESS)
+
+    @admin.action(description="Accept the selected suggestions (merge their games)")
+    def accept_selected(self, request, queryset):
+        self._decide(request, queryset, accept_match, "Accepted")
+
+    @admin.action(description="Reject the selected suggestions (never suggest them again)")
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, reject_match, "Rejected")
+
+    @admin.action(description="Undo the decision on the selected matches")
+    def undo_selected(self, request, queryset):
+        self._decide(request, queryset, undo_decision, "Undid")
 
 
 @admin.register(Collection)

@@ -311,6 +311,8 @@ class GameDetail:
     unlocked: dict[int, datetime | None]
     progress: AchievementProgress
     total_playtime_minutes: int
+    last_played_at: datetime | None = None
+    releases: int = 1
 
 
 def game_detail(user, game_id: int) -> GameDetail:
@@ -335,11 +337,20 @@ def game_detail(user, game_id: int) -> GameDetail:
     achievements = list(
         Achievement.objects.filter(release_id__in=release_ids).order_by("global_percent", "id")
     )
-    unlocked = dict(
-        UnlockedAchievement.objects.filter(
-            library_id__in=library_ids, achievement__release_id__in=release_ids
-        ).values_list("achievement_id", "unlocked_at")
-    )
+    unlocked: dict[int, datetime | None] = {}
+    per_copy: dict[tuple[int, int], int] = {}
+    for library_id, release_id, achievement_id, unlocked_at in UnlockedAchievement.objects.filter(
+        library_id__in=library_ids, achievement__release_id__in=release_ids
+    ).values_list("library_id", "achievement__release_id", "achievement_id", "unlocked_at"):
+        unlocked[achievement_id] = unlocked_at
+        per_copy[library_id, release_id] = per_copy.get((library_id, release_id), 0) + 1
+    per_release: dict[int, int] = {}
+    for achievement in achievements:
+        per_release[achievement.release_id] = per_release.get(achievement.release_id, 0) + 1
+    # The owned-on list shows each copy's own progress.
+    for entry in entries:
+        entry.achievements_total = per_release.get(entry.release_id, 0)
+        entry.achievements_unlocked = per_copy.get((entry.library_id, entry.release_id), 0)
     return GameDetail(
         game=game,
         entries=entries,
@@ -347,6 +358,10 @@ def game_detail(user, game_id: int) -> GameDetail:
         unlocked=unlocked,
         progress=AchievementProgress(total=len(achievements), unlocked=len(unlocked)),
         total_playtime_minutes=sum(entry.playtime_minutes for entry in entries),
+        last_played_at=max(
+            (entry.last_played_at for entry in entries if entry.last_played_at), default=None
+        ),
+        releases=len({entry.release_id for entry in entries}),
     )
 
 

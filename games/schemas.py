@@ -487,3 +487,57 @@ class ManualGameOut(BaseModel):
     finished_on: date | None
     last_played_at: datetime | None
     hidden: bool
+
+
+# --- reviewing matches -----------------------------------------------------------------------------
+
+
+class MatchSide(_Out):
+    """One release of a suggested pair, as the user owns it."""
+
+    release_id: int
+    game_id: int = Field(description="The game this release belongs to now.")
+    title: str
+    store_name: str = Field(description="The name the store uses for it.")
+    platform: str
+    platform_name: str
+    year: int | None = Field(description="The game's release year, when known.")
+    cover_url: str
+    playtime_minutes: Minutes = Field(description="Your playtime on this release.")
+    playtime_hours: Hours
+
+
+class SuggestionOut(_Out):
+    match_id: int = Field(description="Pass to accept_match or reject_match.")
+    method: str = Field(description="How the matcher found the pair, e.g. fuzzy_title.")
+    score: int = Field(description="Similarity, 0 to 100.")
+    evidence: str = Field(description="Why the two might be the same game, in words.")
+    release: MatchSide
+    matched_release: MatchSide
+    created_at: datetime
+
+
+class SuggestionList(_Out):
+    items: list[SuggestionOut]
+    total: int = Field(description="Open suggestions in all.")
+
+
+class ChangeOut(_Out):
+    """A recent decision that can be undone."""
+
+    kind: Literal["merge", "split", "reject"]
+    change_id: int = Field(description="Pass with kind to undo_change.")
+    summary: str
+    by: str = Field(description="Who made it; empty for the matcher.")
+    at: datetime
+    game_id: int | None = Field(description="The game it produced, when it still exists.")
+
+
+class ChangeList(_Out):
+    items: list[ChangeOut]
+
+
+class ReviewResult(_Out):
+    message: str = Field(description="What happened, in a sentence.")
+    game_id: int | None = Field(description="The game the user should look at now.")
+    open_suggestions: int = Field(description="Suggestions still waiting for a decision.")

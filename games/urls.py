@@ -19,5 +19,12 @@ urlpatterns = [
     path(
         "collections/<id:collection_id>/delete/", views.collection_delete, name="collection_delete"
     ),
+    path("matches/", views.matches, name="matches"),
+    path("matches/candidates/", views.merge_candidates, name="merge_candidates"),
+    path("matches/<id:match_id>/accept/", views.match_accept, name="match_accept"),
+    path("matches/<id:match_id>/reject/", views.match_reject, name="match_reject"),
+    path("matches/changes/<str:kind>/<id:change_id>/undo/", views.change_undo, name="change_undo"),
+    path("matches/merge/", views.games_merge, name="games_merge"),
+    path("releases/<id:release_id>/split/", views.release_split, name="release_split"),
     path("recommendations/", views.recommendations, name="recommendations"),
 ]

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -50,7 +50,7 @@ from games.queries import (
 )
 from games.ratings import ESRB_CHOICES
 from games.schemas import ExportFormat
-from games.services import NotFound, ServiceError
+from games.services import NotFound, ServiceError, review
 from games.services.analytics import analyze_gaming_patterns
 from games.services.collections import (
     CollectionError,
@@ -401,3 +401,91 @@ def recommendations(request: PageRequest) -> HttpResponse:
         result = recommend_games(request.user, **(form.options | {"genre_preference": None}))
     context = {"form": form, "result": result, "genres": genres_in_library(request.user)}
     return render(request, "games/recommendations.html", context)
+
+
+# --- reviewing matches ------------------------------------------------------------------------------
+
+MERGE_CANDIDATES = 8
+
+
+def _merge_candidates(request: PageRequest, name: str) -> tuple[str, list[LibraryGame]]:
+    query = " ".join(request.GET.get(name, "").split())[:200]
+    if not query:
+        return "", []
+    return query, _cards(request.user, LibraryFilters(q=query), size=MERGE_CANDIDATES).items
+
+
+@require_GET
+def matches(request: PageRequest) -> HttpResponse:
+    """Suggested matches to accept or reject, recent decisions to undo, and merging any two
+    games picked by search. Every action is a plain form (keyboard shortcuts from review.js)."""
+    q_game, games = _merge_candidates(request, "q_game")
+    q_other, others = _merge_candidates(request, "q_other")
+    context = {
+        "suggestions": review.list_suggestions(request.user),
+        "changes": review.recent_changes(request.user),
+        "q_game": q_game,
+        "q_other": q_other,
+        "game_candidates": games,
+        "other_candidates": others,
+    }
+    return render(request, "games/matches.html", context)
+
+
+@require_GET
+def merge_candidates(request: PageRequest) -> HttpResponse:
+    """The games a merge picker's search finds, as radio buttons (fetched as you type)."""
+    field = request.GET.get("field", "")
+    if field not in ("game", "other"):
+        return HttpResponseBadRequest("field must be game or other.")
+    query, items = _merge_candidates(request, f"q_{field}")
+    return render(
+        request, "games/_merge_candidates.html", {"items": items, "q": query, "field": field}
+    )
+
+
+def _review_action(request: PageRequest, action, *args) -> HttpResponse:
+    """Run a review service call for the signed-in user and go back where the form came from,
+    with its one-sentence outcome as a message."""
+    try:
+        result = action(request.user, *args)
+    except NotFound:
+        raise Http404("No such match, game or change of yours.") from None
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, result.message)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("games:matches")
+    return redirect(back or "games:matches")
+
+
+@require_POST
+def match_accept(request: PageRequest, match_id: int) -> HttpResponse:
+    return _review_action(request, review.accept, match_id)
+
+
+@require_POST
+def match_reject(request: PageRequest, match_id: int) -> HttpResponse:
+    return _review_action(request, review.reject, match_id)
+
+
+@require_POST
+def change_undo(request: PageRequest, kind: str, change_id: int) -> HttpResponse:
+    return _review_action(request, review.undo_change, kind, change_id)
+
+
+@require_POST
+def games_merge(request: PageRequest) -> HttpResponse:
+    try:
+        game, other = int(request.POST["game"]), int(request.POST["other"])
+    except (KeyError, ValueError):
+        messages.error(request, "Pick one game in each list to merge.")
+        return redirect("games:matches")
+    return _review_action(request, review.merge, game, other)
+
+
+@require_POST
+def release_split(request: PageRequest, release_id: int) -> HttpResponse:
+    return _review_action(request, review.split, release_id)

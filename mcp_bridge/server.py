@@ -1,4 +1,4 @@
-"""The Game Djinn MCP server: eleven tools, each a few lines over a library service.
+"""The Game Djinn MCP server: its tools, each a few lines over a library service.
 
 Whose library the tools see:
 - `build_server(user=alice)`: always Alice (stdio, the built-in assistant);
@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -26,6 +26,7 @@ from pydantic import Field, SecretStr, ValidationError
 from gamedjinn.nul_characters import NUL_IN_TEXT, contains_nul
 from games.queries import InvalidFilter, LibraryFilters
 from games.schemas import (
+    ChangeList,
     CollectionOut,
     CollectionRules,
     ContentRatingList,
@@ -41,10 +42,12 @@ from games.schemas import (
     PlatformCode,
     RecommendationCriteria,
     Recommendations,
+    ReviewResult,
     SortKey,
     Status,
     Storable,
     StoredInt,
+    SuggestionList,
     TimePeriod,
 )
 from games.services import (
@@ -52,6 +55,7 @@ from games.services import (
     analytics,
     describe_validation_error,
     recommendations,
+    review,
     search,
 )
 from games.services.collections import create_collection
@@ -495,6 +499,75 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
             finished_on=finished_on,
         )
         return ManualGameOut(**asdict(game))
+
+    curate = ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False)
+
+    @mcp.tool(annotations=READ)
+    async def list_match_suggestions(
+        ctx: Context, limit: Limit = 20, offset: Offset = 0
+    ) -> SuggestionList:
+        """Pairs of your games that might be the same game bought on two stores, each with both
+        sides (store, year, playtime) and the evidence in words, waiting for a decision. Show
+        them to the user and let them decide; then call accept_match or reject_match."""
+        return await run_as(who(ctx), review.list_suggestions, limit=limit, offset=offset)
+
+    @mcp.tool(annotations=READ)
+    async def list_recent_curations(ctx: Context) -> ChangeList:
+        """Recent merges, splits and rejections of your games that undo_change can take back."""
+        return await run_as(who(ctx), review.recent_changes)
+
+    @mcp.tool(annotations=curate)
+    async def accept_match(
+        ctx: Context,
+        match_id: Annotated[StoredInt, Field(description="From list_match_suggestions.")],
+    ) -> ReviewResult:
+        """The two releases of a suggestion are the same game: they become one game (undoable).
+        Only when the user said so."""
+        caller = who(ctx, write=True, tool="accept_match")
+        return await run_as(caller, review.accept, match_id)
+
+    @mcp.tool(annotations=curate)
+    async def reject_match(
+        ctx: Context,
+        match_id: Annotated[StoredInt, Field(description="From list_match_suggestions.")],
+    ) -> ReviewResult:
+        """The two releases of a suggestion are different games: never suggest them again
+        (undoable). Only when the user said so."""
+        caller = who(ctx, write=True, tool="reject_match")
+        return await run_as(caller, review.reject, match_id)
+
+    @mcp.tool(annotations=curate)
+    async def merge_games(
+        ctx: Context,
+        game_id: Annotated[StoredInt, Field(description="The game to keep.")],
+        other_game_id: Annotated[StoredInt, Field(description="The game folded into it.")],
+    ) -> ReviewResult:
+        """Merge two of your games that are one game bought on several stores (undoable)."""
+        caller = who(ctx, write=True, tool="merge_games")
+        return await run_as(caller, review.merge, game_id, other_game_id)
+
+    @mcp.tool(annotations=curate)
+    async def split_release(
+        ctx: Context,
+        release_id: Annotated[
+            StoredInt, Field(description="The release (one store's copy) to give its own game.")
+        ],
+    ) -> ReviewResult:
+        """Split one store's release off a game it was wrongly joined to (undoable)."""
+        caller = who(ctx, write=True, tool="split_release")
+        return await run_as(caller, review.split, release_id)
+
+    @mcp.tool(annotations=curate)
+    async def undo_change(
+        ctx: Context,
+        kind: Annotated[
+            Literal["merge", "split", "reject"], Field(description="From list_recent_curations.")
+        ],
+        change_id: Annotated[StoredInt, Field(description="From list_recent_curations.")],
+    ) -> ReviewResult:
+        """Take back a merge, a split or a rejection."""
+        caller = who(ctx, write=True, tool="undo_change")
+        return await run_as(caller, review.undo_change, kind, change_id)
 
     @mcp.resource(
         "game://{game_id}",

@@ -21,12 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from games.models import Curation, Game, Match, Release
+from games.services import ServiceError
 from games.services.catalogue import BULK_BATCH_SIZE, chunks
 from libraries.services import bulk
 
 
-class CurationError(ValueError):
-    pass
+class CurationError(ServiceError):
+    """A merge, split or undo that cannot be done; the message says why."""
 
 
 @dataclass
@@ -518,3 +519,28 @@ def _match_fields(match: Match) -> dict[str, Any]:
         if f.attname != "id"
     }
     return fields
+
+
+# --- undoing one decision -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def undo_decision(match: Match, *, user=None) -> Match:
+    """Take back the decision on MATCH: an accepted match's merge is undone (with every match it
+    applied); a rejected suggestion is open again."""
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status == Match.Status.ACCEPTED:
+        if match.curation_id is None:
+            raise CurationError("This match was not made by a recorded merge; split it instead.")
+        undo(Curation.objects.get(pk=match.curation_id), user=user)
+    elif match.status == Match.Status.REJECTED:
+        if match.method == Match.Method.MANUAL:
+            raise CurationError("This pair was split apart by hand; undo that split instead.")
+        match.status = Match.Status.SUGGESTED
+        match.decided_by = None
+        match.decided_at = None
+        match.save(update_fields=["status", "decided_by", "decided_at"])
+    else:
+        raise CurationError(f"This match is {match.status}; there is no decision to undo.")
+    match.refresh_from_db()
+    return match

@@ -13,6 +13,7 @@ from assistant.services.chat import MAX_TOOL_ROUNDS
 from mcp_bridge.server import build_server
 from tests.assistant.conftest import DB, answer_text, ask, tool_names, types
 from tests.fakes.ollama import Reply, ToolCall
+from tests.mcp.test_tool_schemas import SEED_TOOLS
 
 pytestmark = DB
 
@@ -64,7 +65,7 @@ async def test_it_offers_the_mcp_servers_tools(ollama, chat, alice):
 
     await ask(chat, "Hi", alice)
 
-    assert len(listed) == 11
+    assert len(listed) == len(SEED_TOOLS)
     assert tool_names(ollama.chat_bodies[0]) == listed
 
 

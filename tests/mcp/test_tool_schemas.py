@@ -1,4 +1,4 @@
-"""tools/list: the eleven seed tools and add_game, typed and described, read tools marked read-only."""
+"""tools/list: the eleven seed tools, add_game and the match-review tools, typed and described, read tools marked read-only."""
 
 from __future__ import annotations
 
@@ -17,12 +17,24 @@ SEED_TOOLS = {
     "export_library_data",
     "create_smart_collection",
     "add_game",
+    "list_match_suggestions",
+    "list_recent_curations",
+    "accept_match",
+    "reject_match",
+    "merge_games",
+    "split_release",
+    "undo_change",
 }
 WRITE_TOOLS = {
     "add_platform_library",
     "sync_platform_library",
     "create_smart_collection",
     "add_game",
+    "accept_match",
+    "reject_match",
+    "merge_games",
+    "split_release",
+    "undo_change",
 }
 SEED_ARGUMENTS = {
     "add_platform_library": {"platform_code", "credentials", "display_name"},
@@ -78,7 +90,7 @@ def test_it_caps_every_limit_at_one_hundred(alice_server):
         for tool in tools(alice_server).values()
         if "limit" in tool.inputSchema["properties"]
     ]
-    assert len(limits) == 4
+    assert len(limits) == 5
     assert all(limit["maximum"] == 100 and limit["minimum"] == 1 for limit in limits)
 
 
