@@ -125,6 +125,10 @@ class IntegrationSpec:
     # The store code each of this source's releases lands on when a record names none.
     default_store: str = ""
     accepts: tuple[str, ...] = ()  # file kinds: the upload's accepted extensions
+    # File kinds whose columns the user maps (any CSV): the module offering header_of,
+    # guess_mapping, check_mapping and FIELD_LABELS; its reader takes ``mapping=``. The web
+    # flow shows the first rows under that mapping before the preview of the import.
+    column_mapping: str = ""
     settings: tuple[SettingSpec, ...] = ()
     # The form field that names the account (filled in from the library when reconnecting).
     account_field: str = ""
