@@ -248,6 +248,10 @@ class ImportedFile:
     owned: list[OwnedGame]
     # Rows deliberately left out, with the reason in words ("Game Pass: not owned").
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # A whole install's copy of a user's data (our own export): several libraries, the games
+    # their releases form, matches and collections. The import service restores it instead of
+    # making one library of ``owned`` (which then lists every entry, for counting).
+    restore: Any = None
 
 
 class FileReader(Protocol):

@@ -149,6 +149,10 @@ def import_file(
     except LibraryError:
         stored.unlink(missing_ok=True)
         raise
+    if imported.restore is not None:
+        # Our own export restores several libraries: it is written at once, not by a run.
+        stored.unlink(missing_ok=True)
+        return _restore(owner, imported, trigger)
     credentials: dict[str, Any] = {"file": stored.name}
     if options:
         credentials["options"] = dict(options)
@@ -198,6 +202,60 @@ def import_file(
     return library, run, imported
 
 
+def _restore(
+    owner: User, imported: ImportedFile, trigger: str
+) -> tuple[Library, SyncRun, ImportedFile]:
+    """Restore an export (libraries.services.restore) in one transaction, and record a finished
+    run per library so its history says what the import did. Returns the first library."""
+    from django.utils import timezone
+
+    from libraries.services.restore import restore_export
+
+    now = timezone.now()
+    with transaction.atomic():
+        restored = restore_export(owner, imported.restore)
+        if not restored.libraries:
+            raise LibraryError(
+                "No library in this export can be restored here: "
+                + "; ".join(f"{what}: {why}" for what, why in restored.skipped[:3])
+                + "."
+            )
+        runs = [
+            SyncRun.objects.create(
+                library=library,
+                status=SyncRun.Status.SUCCEEDED,
+                phase=SyncRun.Phase.OWNED,
+                phases=[SyncRun.Phase.OWNED],
+                trigger=trigger,
+                done=counts.added + counts.updated + counts.unchanged,
+                total=counts.added + counts.updated + counts.unchanged,
+                games_added=counts.added,
+                games_updated=counts.updated,
+                games_unchanged=counts.unchanged,
+                games_removed=counts.removed,
+                started_at=now,
+                finished_at=timezone.now(),
+            )
+            for library, counts in restored.libraries
+        ]
+    from games.search import refresh_search_index
+
+    refresh_search_index()
+    logger.info(
+        "Restored a Game Djinn export as %d libraries for user %s",
+        len(restored.libraries),
+        owner.pk,
+    )
+    result = ImportedFile(
+        account_id=imported.account_id,
+        display_name=imported.display_name,
+        owned=imported.owned,
+        skipped=restored.skipped,
+        restore=imported.restore,
+    )
+    return restored.libraries[0][0], runs[0], result
+
+
 def _read_checked(
     spec: IntegrationSpec, path: Path, options: Mapping[str, Any] | None = None
 ) -> ImportedFile:
@@ -245,6 +303,8 @@ def preview_file(
 
     spec = file_spec(source_code)
     imported = _read_checked(spec, path, options)
+    if imported.restore is not None:
+        return _preview_restore(owner, spec, imported)
     platform = Platform.objects.get(code=spec.code)
     with transaction.atomic():
         library = Library.objects.filter(
@@ -317,6 +377,25 @@ def preview_columns(
 
 # A staged upload nobody confirmed or cancelled is removed after this long.
 STAGED_FOR = timedelta(days=1)
+
+
+def _preview_restore(owner: User, spec: IntegrationSpec, imported: ImportedFile) -> ImportPreview:
+    from libraries.services.restore import restore_export
+
+    with transaction.atomic():
+        restored = restore_export(owner, imported.restore)
+        transaction.set_rollback(True)
+    known = [library for library, _ in restored.libraries if library.pk]
+    return ImportPreview(
+        source=spec.code,
+        library_name=", ".join(library.display_name for library in known),
+        library_id=None,
+        new=sum(counts.added for _, counts in restored.libraries),
+        updated=sum(counts.updated for _, counts in restored.libraries),
+        unchanged=sum(counts.unchanged for _, counts in restored.libraries),
+        removed=sum(counts.removed for _, counts in restored.libraries),
+        skipped=restored.skipped,
+    )
 
 
 def stage_upload(owner: User, source_code: str, upload: UploadedFile) -> str:

@@ -126,7 +126,9 @@ class _Current(NamedTuple):
         return changes
 
 
-def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCounts:
+def import_owned_games(
+    library: Library, owned: Iterable[OwnedGame], *, mark_missing: bool = True
+) -> OwnedCounts:
     """Make ``library``'s entries match the source's owned list, in one transaction.
 
     Everything is compared in Python first, so an unchanged library costs one read and no
@@ -284,7 +286,7 @@ def import_owned_games(library: Library, owned: Iterable[OwnedGame]) -> OwnedCou
         left = [
             row.entry_id
             for key, row in current.items()
-            if key not in incoming and row.removed_at is None
+            if mark_missing and key not in incoming and row.removed_at is None
         ]
         for chunk in chunks(left):
             LibraryGame.objects.filter(pk__in=chunk).update(removed_at=now, updated_at=now)
