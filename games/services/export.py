@@ -257,7 +257,7 @@ def complete_data(user, filters: LibraryFilters) -> dict[str, Any]:
     genres = _genres_by_game(game_ids)
     games = []
     for values in Game.objects.filter(pk__in=game_ids).values("pk", *GAME_FIELDS):
-        game = {"key": game_key[values["pk"]]}
+        game: dict[str, Any] = {"key": game_key[values["pk"]]}
         game.update({name: values[name] for name in GAME_FIELDS})
         game["genres"] = genres.get(values["pk"], [])
         games.append(game)
@@ -333,7 +333,7 @@ def _cap_of(user) -> list[str] | None:
     return list(esrb_at_or_below(cap)) if cap else None
 
 
-def _genres_by_game(game_ids: QuerySet[LibraryGame]) -> dict[int, list[str]]:
+def _genres_by_game(game_ids: QuerySet[Any, Any]) -> dict[int, list[str]]:
     genres: dict[int, list[str]] = defaultdict(list)
     for game_id, name in (
         Game.genres.through.objects.filter(game_id__in=game_ids)

@@ -282,6 +282,8 @@ class ImportPreview:
     unchanged: int
     removed: int  # entries of the library the file no longer lists
     skipped: list[tuple[str, str]]
+    # An export restoring several libraries: library_name lists them.
+    several: bool = False
 
     @property
     def skipped_count(self) -> int:
@@ -395,6 +397,7 @@ def _preview_restore(owner: User, spec: IntegrationSpec, imported: ImportedFile)
         unchanged=sum(counts.unchanged for _, counts in restored.libraries),
         removed=sum(counts.removed for _, counts in restored.libraries),
         skipped=restored.skipped,
+        several=True,
     )
 
 

@@ -259,7 +259,7 @@ def _game_fields(
 
 
 def _nullable(name: str) -> bool:
-    return Game._meta.get_field(name).null
+    return bool(getattr(Game._meta.get_field(name), "null", False))
 
 
 def _matches(owner: Any, export: Export, releases: dict[ReleaseKey, tuple[int, int]]) -> None:

@@ -10,6 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from games.models import Game, Release
+from games.queries import LibraryFilters
+from games.services.export import export_library
 from libraries.models import Library, LibraryGame, SyncRun
 from libraries.services.imports import imports_dir
 from platforms.integrations.playnite.sample import SampleGame, build_playnite_csv
@@ -127,3 +129,24 @@ def test_an_upload_is_only_its_owners_to_confirm(alice_client, alice, bob, tmp_p
     assert "That upload is not yours or has expired" in response.content.decode()
     assert not Library.objects.exists()
     assert _staged() == [token]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_our_own_export_previews_every_library_it_restores(alice_client, alice, tmp_path):
+    path = build_playnite_csv(tmp_path / "playnite.csv", GAMES)
+    run_import(alice, "playnite", path)
+    LibraryGame.objects.filter(release__external_id="620").update(notes="Again with Bob")
+    exported = export_library(alice, LibraryFilters(), "json").content
+    Library.objects.all().delete()
+    upload = SimpleUploadedFile("gamedjinn.json", exported.encode())
+
+    html = alice_client.post(
+        "/libraries/add/gamedjinn/", {"file": upload, "display_name": ""}
+    ).content.decode()
+
+    assert _counts(html) == {"new": 3, "updated": 0, "unchanged": 0, "removed": 0, "skipped": 0}
+    assert "Restores the libraries <strong>Playnite</strong>" in html
+    assert not Library.objects.exists()
+    (token,) = _staged()
+    alice_client.post(f"/libraries/add/gamedjinn/preview/{token}/", {"action": "confirm"})
+    assert LibraryGame.objects.get(release__external_id="620").notes == "Again with Bob"
