@@ -298,3 +298,87 @@ class RecommendationsForm(forms.Form):
             "genre_preference": (data.get("genre") or "").strip() or None,
             "max_hours": data.get("hours"),
         }
+
+
+class ManualGameForm(forms.Form):
+    """A game added by hand (games.services.manual): the device or store, and the player's own
+    data. The title offers the catalogue's titles as the user types."""
+
+    title = forms.CharField(max_length=300, label="Title")
+    platform = forms.ChoiceField(label="Platform", initial="physical")
+    store_id = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Store id (optional)",
+        help_text="On a store, its id for the game (a Steam app id) makes it that store's copy.",
+    )
+    status = forms.ChoiceField(choices=LibraryGame.Status.choices, initial="backlog")
+    user_rating = forms.TypedChoiceField(
+        choices=[("", "Not rated"), *((n, f"{n} / 10") for n in range(10, 0, -1))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Your rating",
+    )
+    playtime_hours = forms.DecimalField(
+        min_value=0, max_digits=7, decimal_places=1, required=False, label="Hours played"
+    )
+    started_on = forms.DateField(
+        required=False, label="Started", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    finished_on = forms.DateField(
+        required=False, label="Finished", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(
+        required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from platforms.devices import DEVICES
+        from platforms.models import Platform
+
+        super().__init__(*args, **kwargs)
+        stores = [
+            (code, name)
+            for code, name in Platform.objects.exclude(kind=Platform.Kind.FILE)
+            .exclude(code="manual")
+            .order_by("sort_order", "name")
+            .values_list("code", "name")
+        ]
+        platform_field = self.fields["platform"]
+        assert isinstance(platform_field, forms.ChoiceField)
+        platform_field.choices = [
+            ("Devices", [(slug, name) for slug, name in DEVICES.items()]),
+            ("Stores", stores),
+        ]
+        self.fields["title"].widget.attrs.update(
+            {"autocomplete": "off", "list": "title-suggestions"}
+        )
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as games.services.manual takes them."""
+        data = dict(self.cleaned_data)
+        hours = data.pop("playtime_hours")
+        data["playtime_minutes"] = int(
+            (hours * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP) if hours else 0
+        )
+        return data
+
+    @classmethod
+    def initial_for(cls, game: Any) -> dict[str, Any]:
+        """The form's values for an existing manual game (a ManualGame)."""
+        from platforms.devices import device_slug
+
+        return {
+            "title": game.title,
+            "platform": game.store if game.store_id else device_slug(game.platform),
+            "store_id": game.store_id,
+            "status": game.status,
+            "user_rating": game.user_rating,
+            "playtime_hours": Decimal(game.playtime_minutes) / 60
+            if game.playtime_minutes
+            else None,
+            "started_on": game.started_on,
+            "finished_on": game.finished_on,
+            "notes": game.notes,
+        }

@@ -446,3 +446,22 @@ def genres_in_library(user) -> list[str]:
         .distinct()
         .order_by("release__game__genres__name")
     )
+
+
+def catalogue_titles(user, query: str, *, size: int = 6) -> list[str]:
+    """Titles from the whole catalogue (not only the user's games) containing QUERY, within the
+    user's content-rating cap: what the add-a-game form suggests."""
+    games = Game.objects.all()
+    cap = profile_for(user).esrb_cap
+    if cap:
+        games = games.filter(esrb_rating__in=esrb_at_or_below(cap))
+    titles = (
+        filter_games_by_title(games, query).order_by("sort_title").values_list("title", flat=True)
+    )
+    found: list[str] = []
+    for title in titles[: size * 4]:
+        if title not in found:
+            found.append(title)
+        if len(found) == size:
+            break
+    return found

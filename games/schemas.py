@@ -522,10 +522,13 @@ class SuggestionList(_Out):
     total: int = Field(description="Open suggestions in all.")
 
 
+ChangeKind = Literal["merge", "split", "reject"]
+
+
 class ChangeOut(_Out):
     """A recent decision that can be undone."""
 
-    kind: Literal["merge", "split", "reject"]
+    kind: ChangeKind
     change_id: int = Field(description="Pass with kind to undo_change.")
     summary: str
     by: str = Field(description="Who made it; empty for the matcher.")

@@ -28,6 +28,7 @@ from games.forms import (
     AnalyticsForm,
     CollectionForm,
     LibraryFilterForm,
+    ManualGameForm,
     OwnershipForm,
     RecommendationsForm,
     describe_rules,
@@ -39,6 +40,7 @@ from games.queries import (
     InvalidFilter,
     LibraryFilters,
     Page,
+    catalogue_titles,
     filter_entries,
     game_detail,
     genres_in_library,
@@ -63,6 +65,13 @@ from games.services.collections import (
     update_collection,
 )
 from games.services.export import MEDIA_TYPES, export_library
+from games.services.manual import (
+    add_manual_game,
+    delete_manual_game,
+    edit_manual_game,
+    get_manual_game,
+    is_manual,
+)
 from games.services.ownership import update_ownership
 from games.services.recommendations import recommend_games
 from libraries.models import LibraryGame
@@ -187,8 +196,15 @@ def genre_options(request: PageRequest) -> HttpResponse:
 
 @require_GET
 def suggest(request: PageRequest) -> HttpResponse:
-    """Search as you type from the top bar: the best few matches, as links."""
+    """Search as you type from the top bar: the best few matches, as links. With ``for=title``
+    (the add-a-game form), the catalogue's titles as options of a datalist."""
     query = " ".join(request.GET.get("q", "").split())[:200]
+    if request.GET.get("for") == "title":
+        return render(
+            request,
+            "games/_title_options.html",
+            {"titles": catalogue_titles(request.user, query, size=SUGGESTIONS) if query else []},
+        )
     items = _cards(request.user, LibraryFilters(q=query), size=SUGGESTIONS).items if query else []
     return render(request, "games/_suggestions.html", {"items": items, "q": query})
 
@@ -203,7 +219,58 @@ def game(request: PageRequest, game_id: int) -> HttpResponse:
     form = OwnershipForm(
         initial={"status": first.status, "user_rating": first.user_rating, "hidden": first.hidden}
     )
-    return render(request, "games/game.html", {"detail": detail, "game": detail.game, "form": form})
+    manual = {entry.pk for entry in detail.entries if is_manual(entry)}
+    return render(
+        request,
+        "games/game.html",
+        {"detail": detail, "game": detail.game, "form": form, "manual_entries": manual},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manual_add(request: PageRequest) -> HttpResponse:
+    """Add a game by hand: a cartridge, a disc, a key no store reports."""
+    form = ManualGameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = add_manual_game(request.user, **form.service_values())
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Added {added.title}.")
+            return redirect("games:game", game_id=added.game_id)
+    return render(request, "games/manual_form.html", {"form": form, "entry": None})
+
+
+@require_http_methods(["GET", "POST"])
+def manual_edit(request: PageRequest, entry_id: int) -> HttpResponse:
+    try:
+        current = get_manual_game(request.user, entry_id)
+    except NotFound:
+        raise Http404("No such manual game.") from None
+    form = ManualGameForm(request.POST or None, initial=ManualGameForm.initial_for(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            edited = edit_manual_game(request.user, entry_id, **form.service_values())
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Saved {edited.title}.")
+            return redirect("games:game", game_id=edited.game_id)
+    return render(request, "games/manual_form.html", {"form": form, "entry": current})
+
+
+@require_http_methods(["GET", "POST"])
+def manual_delete(request: PageRequest, entry_id: int) -> HttpResponse:
+    try:
+        current = get_manual_game(request.user, entry_id)
+    except NotFound:
+        raise Http404("No such manual game.") from None
+    if request.method == "POST":
+        delete_manual_game(request.user, entry_id)
+        messages.success(request, f"Deleted {current.title} from your manual entries.")
+        return redirect("games:library")
+    return render(request, "games/manual_delete.html", {"entry": current})
 
 
 @require_POST

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 
+from games.forms import ManualGameForm
+from games.services import ServiceError
+from games.services.manual import add_manual_game
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 from libraries.services.sync import SyncAlreadyRunning, request_sync
 
@@ -49,6 +57,41 @@ class LibraryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # adding validates against the platform: use the app, API or addlibrary
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "add-manual-game/",
+                self.admin_site.admin_view(self.add_manual_game_view),
+                name="libraries_library_add_manual_game",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_manual_game_view(self, request: HttpRequest) -> HttpResponse:
+        """A game added by hand for any user, through the same service as the app and the API."""
+        if not self.has_change_permission(request):
+            return redirect("admin:index")
+        form = AdminManualGameForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            values = form.service_values()
+            owner = values.pop("owner")
+            try:
+                added = add_manual_game(owner, **values)
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request, f"Added {added.title} to {owner}'s manual entries.", messages.SUCCESS
+                )
+                return redirect(reverse("admin:libraries_library_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add a manual game",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/libraries/add_manual_game.html", context)
 
     @admin.display(description="API key")
     def api_key(self, library: Library) -> str:
@@ -134,3 +177,9 @@ class PlaytimeSnapshotAdmin(admin.ModelAdmin):
     search_fields = ["entry__release__game__title", "entry__library__display_name"]
     date_hierarchy = "taken_on"
     raw_id_fields = ["entry"]
+
+
+class AdminManualGameForm(ManualGameForm):
+    owner = forms.ModelChoiceField(queryset=get_user_model().objects.order_by("username"))
+
+    field_order = ["owner"]

@@ -224,6 +224,10 @@ class LibraryGame(models.Model):
         help_text="Fields the user changed in Game Djinn; a re-import never replaces them.",
     )
 
+    # Set on the copies games.queries.game_detail returns, for the owned-on list; not columns.
+    achievements_total: int
+    achievements_unlocked: int
+
     # The player's own fields an import may bring (see libraries.services.phases.owned).
     USER_FIELDS = ("status", "user_rating", "notes", "started_on", "finished_on", "hidden")
 

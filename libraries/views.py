@@ -19,7 +19,15 @@ from libraries.queries import (
     library_states,
     sync_history,
 )
-from libraries.services.imports import import_uploaded_file
+from libraries.services.imports import (
+    discard_staged,
+    import_staged,
+    maps_columns,
+    preview_columns,
+    preview_file,
+    stage_upload,
+    staged_file,
+)
 from libraries.services.libraries import (
     LibraryError,
     add_library,
@@ -87,18 +95,25 @@ def add_store(request: PageRequest, platform: str) -> HttpResponse:
             form.is_valid()
             form.errors.clear()
             form.add_error(None, too_large)
+        elif form.is_valid() and spec.kind is Kind.FILE:
+            # A file is kept aside and previewed; nothing is imported before Confirm.
+            token = stage_upload(request.user, spec.code, form.cleaned_data["file"])
+            try:
+                return _preview_page(
+                    request, spec, token, form.cleaned_data["display_name"], mapping=None
+                )
+            except LibraryError as exc:
+                discard_staged(request.user, token)
+                form.add_error(None, exc.message)
         elif form.is_valid():
             try:
-                if spec.kind is Kind.FILE:
-                    library = _import_upload(request, spec, form)
-                else:
-                    library = add_library(
-                        request.user,
-                        spec.code,
-                        form.store_values(),
-                        display_name=form.cleaned_data.get("display_name") or None,
-                    )
-                    request_sync(library, trigger="manual")
+                library = add_library(
+                    request.user,
+                    spec.code,
+                    form.store_values(),
+                    display_name=form.cleaned_data.get("display_name") or None,
+                )
+                request_sync(library, trigger="manual")
             except LibraryError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -117,11 +132,88 @@ def _help_steps(spec: IntegrationSpec) -> tuple[HelpStep, ...]:
     return spec.help_steps({s.name: getattr(settings, s.name, s.default) for s in spec.settings})
 
 
-def _import_upload(request: PageRequest, spec: IntegrationSpec, form: StoreForm) -> Library:
-    library, _, _ = import_uploaded_file(
-        request.user, spec.code, form.cleaned_data["file"], name=form.cleaned_data["display_name"]
-    )
-    return library
+# The skipped rows listed on the preview page; the count says how many there are in all.
+SKIPPED_SHOWN = 50
+MAPPING_PREFIX = "map_"
+
+
+def _posted_mapping(data) -> dict[str, str] | None:
+    """The column mapping the preview's form sent (None: none sent, so guess it)."""
+    if not data.get("mapped"):
+        return None
+    return {
+        key.removeprefix(MAPPING_PREFIX): value
+        for key, value in data.items()
+        if key.startswith(MAPPING_PREFIX) and value
+    }
+
+
+def _preview_page(
+    request: PageRequest,
+    spec: IntegrationSpec,
+    token: str,
+    name: str,
+    mapping: dict[str, str] | None,
+) -> HttpResponse:
+    """What importing the staged upload would do (and, for a CSV, its columns), with Confirm and
+    Cancel. Raises LibraryError when the file cannot be read at all."""
+    path = staged_file(request.user, spec.code, token)
+    columns = None
+    options = None
+    if maps_columns(spec):
+        columns = preview_columns(spec, path, mapping)
+        options = {"mapping": columns.mapping}
+    preview = None
+    problem = columns.problem if columns else ""
+    if not problem:
+        try:
+            preview = preview_file(request.user, spec.code, path, name=name, options=options)
+        except LibraryError as exc:
+            if columns is None:
+                raise
+            problem = exc.message  # e.g. this mapping reads no row: the user changes it
+    context = {
+        "spec": spec,
+        "token": token,
+        "name": name,
+        "columns": columns,
+        "preview": preview,
+        "problem": problem,
+        "skipped": preview.skipped[:SKIPPED_SHOWN] if preview else [],
+        "prefix": MAPPING_PREFIX,
+    }
+    template = "libraries/_import_preview.html" if request.htmx else "libraries/import_preview.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: PageRequest, platform: str, token: str) -> HttpResponse:
+    """GET: the preview again (a changed column mapping). POST: Confirm or Cancel."""
+    spec = _spec_or_404(platform)
+    if spec.kind is not Kind.FILE:
+        raise Http404("No such file source.")
+    data = request.POST if request.method == "POST" else request.GET
+    name = data.get("name", "")[:128]
+    mapping = _posted_mapping(data)
+    try:
+        if request.method == "GET":
+            return _preview_page(request, spec, token, name, mapping)
+        if data.get("action") == "cancel":
+            discard_staged(request.user, token)
+            messages.info(request, "Nothing was imported.")
+            return redirect("libraries:add_store", platform=spec.code)
+        library, _, _ = import_staged(
+            request.user,
+            spec.code,
+            token,
+            name=name or None,
+            options={"mapping": mapping} if maps_columns(spec) and mapping is not None else None,
+        )
+    except LibraryError as exc:
+        messages.error(request, exc.message)
+        return redirect("libraries:add_store", platform=spec.code)
+    messages.success(request, f"Importing {library.display_name}. Your games are on their way.")
+    return redirect("libraries:detail", library_id=library.pk)
 
 
 @require_http_methods(["GET", "POST"])

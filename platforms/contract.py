@@ -125,6 +125,10 @@ class IntegrationSpec:
     # The store code each of this source's releases lands on when a record names none.
     default_store: str = ""
     accepts: tuple[str, ...] = ()  # file kinds: the upload's accepted extensions
+    # File kinds whose columns the user maps (any CSV): the module offering header_of,
+    # guess_mapping, check_mapping and FIELD_LABELS; its reader takes ``mapping=``. The web
+    # flow shows the first rows under that mapping before the preview of the import.
+    column_mapping: str = ""
     settings: tuple[SettingSpec, ...] = ()
     # The form field that names the account (filled in from the library when reconnecting).
     account_field: str = ""
@@ -244,6 +248,10 @@ class ImportedFile:
     owned: list[OwnedGame]
     # Rows deliberately left out, with the reason in words ("Game Pass: not owned").
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # A whole install's copy of a user's data (our own export): several libraries, the games
+    # their releases form, matches and collections. The import service restores it instead of
+    # making one library of ``owned`` (which then lists every entry, for counting).
+    restore: Any = None
 
 
 class FileReader(Protocol):

@@ -10,12 +10,14 @@ Django admin's actions call too.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django.db.models import Q, QuerySet, Sum
 
 from games.models import Curation, Game, Match, Release
 from games.queries import visible_entries, visible_games
 from games.schemas import (
+    ChangeKind,
     ChangeList,
     ChangeOut,
     MatchSide,
@@ -186,7 +188,7 @@ def recent_changes(user, *, limit: int = RECENT_CHANGES) -> ChangeList:
             (
                 change.created_at,
                 ChangeOut(
-                    kind=change.kind,
+                    kind=cast(ChangeKind, change.kind),
                     change_id=change.pk,
                     summary=change.summary,
                     by=change.created_by.get_username() if change.created_by else "",

@@ -10,14 +10,17 @@ leaves nothing behind — and the copy of the previous import is removed once th
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -146,6 +149,10 @@ def import_file(
     except LibraryError:
         stored.unlink(missing_ok=True)
         raise
+    if imported.restore is not None:
+        # Our own export restores several libraries: it is written at once, not by a run.
+        stored.unlink(missing_ok=True)
+        return _restore(owner, imported, trigger)
     credentials: dict[str, Any] = {"file": stored.name}
     if options:
         credentials["options"] = dict(options)
@@ -195,6 +202,60 @@ def import_file(
     return library, run, imported
 
 
+def _restore(
+    owner: User, imported: ImportedFile, trigger: str
+) -> tuple[Library, SyncRun, ImportedFile]:
+    """Restore an export (libraries.services.restore) in one transaction, and record a finished
+    run per library so its history says what the import did. Returns the first library."""
+    from django.utils import timezone
+
+    from libraries.services.restore import restore_export
+
+    now = timezone.now()
+    with transaction.atomic():
+        restored = restore_export(owner, imported.restore)
+        if not restored.libraries:
+            raise LibraryError(
+                "No library in this export can be restored here: "
+                + "; ".join(f"{what}: {why}" for what, why in restored.skipped[:3])
+                + "."
+            )
+        runs = [
+            SyncRun.objects.create(
+                library=library,
+                status=SyncRun.Status.SUCCEEDED,
+                phase=SyncRun.Phase.OWNED,
+                phases=[SyncRun.Phase.OWNED],
+                trigger=trigger,
+                done=counts.added + counts.updated + counts.unchanged,
+                total=counts.added + counts.updated + counts.unchanged,
+                games_added=counts.added,
+                games_updated=counts.updated,
+                games_unchanged=counts.unchanged,
+                games_removed=counts.removed,
+                started_at=now,
+                finished_at=timezone.now(),
+            )
+            for library, counts in restored.libraries
+        ]
+    from games.search import refresh_search_index
+
+    refresh_search_index()
+    logger.info(
+        "Restored a Game Djinn export as %d libraries for user %s",
+        len(restored.libraries),
+        owner.pk,
+    )
+    result = ImportedFile(
+        account_id=imported.account_id,
+        display_name=imported.display_name,
+        owned=imported.owned,
+        skipped=restored.skipped,
+        restore=imported.restore,
+    )
+    return restored.libraries[0][0], runs[0], result
+
+
 def _read_checked(
     spec: IntegrationSpec, path: Path, options: Mapping[str, Any] | None = None
 ) -> ImportedFile:
@@ -221,6 +282,8 @@ class ImportPreview:
     unchanged: int
     removed: int  # entries of the library the file no longer lists
     skipped: list[tuple[str, str]]
+    # An export restoring several libraries: library_name lists them.
+    several: bool = False
 
     @property
     def skipped_count(self) -> int:
@@ -242,6 +305,8 @@ def preview_file(
 
     spec = file_spec(source_code)
     imported = _read_checked(spec, path, options)
+    if imported.restore is not None:
+        return _preview_restore(owner, spec, imported)
     platform = Platform.objects.get(code=spec.code)
     with transaction.atomic():
         library = Library.objects.filter(
@@ -270,10 +335,77 @@ def preview_file(
     )
 
 
+@dataclass(frozen=True)
+class ColumnsPreview:
+    """A column-mapped file's first rows under a mapping, for the user to check or change it."""
+
+    header: list[str]
+    rows: list[list[str]]  # the first rows' cells, in the header's order
+    fields: list[tuple[str, str, str]]  # (our field, its label, the column chosen or "")
+    mapping: dict[str, str]  # the choices that name a column
+    problem: str  # "" or the one sentence that says why the mapping cannot be used
+
+
+def maps_columns(spec: IntegrationSpec) -> bool:
+    return bool(spec.column_mapping)
+
+
+def preview_columns(
+    spec: IntegrationSpec, path: Path, mapping: Mapping[str, str] | None = None
+) -> ColumnsPreview:
+    """The file's header and first rows with MAPPING (default: guessed from the header).
+    Raises LibraryError when the file cannot be read at all."""
+    module = importlib.import_module(spec.column_mapping)
+    try:
+        header, first = module.header_of(path)
+    except UnreadableFile as exc:
+        raise LibraryError(exc.message) from None
+    chosen = dict(module.guess_mapping(header) if mapping is None else mapping)
+    chosen = {field: column for field, column in chosen.items() if column}
+    problem = ""
+    try:
+        module.check_mapping(header, chosen)
+    except UnreadableFile as exc:
+        problem = exc.message
+    labels: Mapping[str, str] = module.FIELD_LABELS
+    return ColumnsPreview(
+        header=header,
+        rows=[[row.cells.get(column, "") for column in header] for row in first],
+        fields=[(field, label, chosen.get(field, "")) for field, label in labels.items()],
+        mapping=chosen,
+        problem=problem,
+    )
+
+
+# A staged upload nobody confirmed or cancelled is removed after this long.
+STAGED_FOR = timedelta(days=1)
+
+
+def _preview_restore(owner: User, spec: IntegrationSpec, imported: ImportedFile) -> ImportPreview:
+    from libraries.services.restore import restore_export
+
+    with transaction.atomic():
+        restored = restore_export(owner, imported.restore)
+        transaction.set_rollback(True)
+    known = [library for library, _ in restored.libraries if library.pk]
+    return ImportPreview(
+        source=spec.code,
+        library_name=", ".join(library.display_name for library in known),
+        library_id=None,
+        new=sum(counts.added for _, counts in restored.libraries),
+        updated=sum(counts.updated for _, counts in restored.libraries),
+        unchanged=sum(counts.unchanged for _, counts in restored.libraries),
+        removed=sum(counts.removed for _, counts in restored.libraries),
+        skipped=restored.skipped,
+        several=True,
+    )
+
+
 def stage_upload(owner: User, source_code: str, upload: UploadedFile) -> str:
     """Keep an upload aside (owner-only, under DATA_DIR) until the user confirms its import;
     returns the token that names it. Nothing else is written."""
     spec = file_spec(source_code)
+    _drop_stale_staged()
     token = f"{owner.pk}-{spec.code}-{uuid.uuid4().hex}"
     target = staged_path(owner, token)
     temporary = getattr(upload, "temporary_file_path", None)
@@ -298,6 +430,43 @@ def staged_path(owner: User, token: str) -> Path:
 
 def discard_staged(owner: User, token: str) -> None:
     staged_path(owner, token).unlink(missing_ok=True)
+
+
+def staged_file(owner: User, source_code: str, token: str) -> Path:
+    """The staged upload of SOURCE_CODE that TOKEN names, still there (else LibraryError)."""
+    spec = file_spec(source_code)
+    path = staged_path(owner, token)
+    if not token.startswith(f"{owner.pk}-{spec.code}-") or not path.is_file():
+        raise LibraryError("That upload is not yours or has expired; upload the file again.")
+    return path
+
+
+def import_staged(
+    owner: User,
+    source_code: str,
+    token: str,
+    *,
+    name: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> tuple[Library, SyncRun, ImportedFile]:
+    """The user confirmed the preview: import the staged upload, then let the staged copy go."""
+    path = staged_file(owner, source_code, token)
+    result = import_file(owner, source_code, path, name=name, options=options)
+    path.unlink(missing_ok=True)
+    return result
+
+
+def _drop_stale_staged() -> None:
+    folder = imports_dir() / "staged"
+    if not folder.is_dir():
+        return
+    oldest = time.time() - STAGED_FOR.total_seconds()
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue  # another process removed it first
 
 
 def import_uploaded_file(

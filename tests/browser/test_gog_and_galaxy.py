@@ -53,11 +53,13 @@ def test_it_imports_an_uploaded_galaxy_database(page: Page, tmp_path: Path) -> N
     junk.write_text("not a database")
     page.get_by_label("galaxy-2.0.db").set_input_files(str(junk))
     page.get_by_label("Name (optional)").fill("Galaxy PC")
-    page.get_by_role("button", name="Check and add").click()
+    page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_test_id("add-library-error")).to_be_visible()
 
     page.get_by_label("galaxy-2.0.db").set_input_files(str(database))
-    page.get_by_role("button", name="Check and add").click()
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_test_id("preview-counts")).to_contain_text(" new")
+    page.get_by_role("button", name="Confirm and import").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Galaxy PC")
     expect(page.locator(".sync .badge-success")).to_have_text("Up to date", timeout=60_000)

@@ -36,13 +36,15 @@ def test_it_imports_an_uploaded_heroic_library_file(page: Page, tmp_path: Path) 
 
     upload.set_input_files(str(wrong_file))
     page.get_by_label("Name (optional)").fill("Heroic on the Deck")
-    page.get_by_role("button", name="Check and add").click()
+    page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_test_id("add-library-error")).to_contain_text(
         "This is Legendary's sign-in file (user.json)"
     )
 
     page.get_by_label("Legendary or Heroic library file").set_input_files(str(library_file))
-    page.get_by_role("button", name="Check and add").click()
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_test_id("preview-counts")).to_contain_text(" new")
+    page.get_by_role("button", name="Confirm and import").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Heroic on the Deck")
     expect(page.locator(".sync .badge-success")).to_have_text("Up to date", timeout=60_000)

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from libraries.models import Library, LibraryGame
+from libraries.services.imports import imports_dir
 from platforms.integrations.galaxy.sample import SampleRelease, build_galaxy_db
 
 RELEASES = [
@@ -24,12 +25,19 @@ def _upload(client, name: str, content: bytes, **fields):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_imports_an_uploaded_galaxy_database(
-    alice_client, alice, tmp_path, django_capture_on_commit_callbacks
+    alice_client, alice, tmp_path, settings, django_capture_on_commit_callbacks
 ):
+    settings.DATA_DIR = tmp_path / "data"  # only this test's staged upload
     path = build_galaxy_db(tmp_path / "galaxy-2.0.db", RELEASES)
 
+    preview = _upload(alice_client, "galaxy-2.0.db", path.read_bytes(), display_name="PC")
+    assert 'data-testid="preview-counts"' in preview.content.decode()
+    assert not Library.objects.exists()
+    (token,) = (p.name for p in (imports_dir() / "staged").iterdir())
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(alice_client, "galaxy-2.0.db", path.read_bytes(), display_name="PC")
+        response = alice_client.post(
+            f"/libraries/add/galaxy/preview/{token}/", {"action": "confirm", "name": "PC"}
+        )
 
     library = Library.objects.get(owner=alice)
     assert response.status_code == 302

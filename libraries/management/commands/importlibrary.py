@@ -58,7 +58,8 @@ class Command(BaseCommand):
             )
         except LibraryError as exc:
             raise CommandError(exc.message) from None
-        perform_run(run.pk, task_id=f"cli-{os.getpid()}")
+        if run.status != SyncRun.Status.SUCCEEDED:  # an export restored is written at once
+            perform_run(run.pk, task_id=f"cli-{os.getpid()}")
         run.refresh_from_db()
         if run.status != SyncRun.Status.SUCCEEDED:
             raise CommandError(" ".join((run.error_message or f"Ended as {run.status}.").split()))

@@ -52,4 +52,5 @@ SPEC = IntegrationSpec(
     sort_order=42,
     default_store="manual",
     accepts=(".csv",),
+    column_mapping="platforms.integrations.csv.reader",
 )
