@@ -100,13 +100,19 @@ def _reset() -> None:
     """Empty what an import writes (not timed), so each first import starts from nothing."""
     from django.db import connection
 
-    from games.models import Game, Release
+    from games.models import (
+        Curation,
+        Game,
+        Match,
+        Release,
+        ReleaseExternalId,
+        SourceMetadata,
+    )
     from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 
-    tables = [
-        model._meta.db_table
-        for model in (PlaytimeSnapshot, LibraryGame, SyncRun, Library, Release, Game)
-    ]
+    models = (PlaytimeSnapshot, LibraryGame, SyncRun, Library, Match, Curation)
+    models += (ReleaseExternalId, SourceMetadata, Release, Game)
+    tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

@@ -105,10 +105,18 @@ def _reset() -> None:
     """Empty what an import writes (not timed)."""
     from django.db import connection
 
-    from games.models import Game, Release
+    from games.models import (
+        Curation,
+        Game,
+        Match,
+        Release,
+        ReleaseExternalId,
+        SourceMetadata,
+    )
     from libraries.models import LibraryGame, PlaytimeSnapshot
 
-    tables = [m._meta.db_table for m in (PlaytimeSnapshot, LibraryGame, Release, Game)]
+    models = (PlaytimeSnapshot, LibraryGame, Match, Curation, ReleaseExternalId, SourceMetadata)
+    tables = [m._meta.db_table for m in (*models, Release, Game)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
