@@ -198,7 +198,7 @@ _NEW_GAME_COLUMNS = (
     "release_date_text, esrb_rating, esrb_descriptors, pegi_rating, required_age, "
     "content_descriptor_ids, content_descriptor_notes, metacritic_url, cover_url, header_url, "
     "capsule_url, background_url, screenshots, os_platforms, is_free, website, "
-    "metadata_status, created_at, updated_at"
+    "metadata_status, user_edited_fields, created_at, updated_at"
 )
 
 
@@ -233,7 +233,8 @@ def _postgres_baseline(library, owned) -> None:
             f"INSERT INTO games_game (id, {_NEW_GAME_COLUMNS}) SELECT game_id, name, "
             "left(normalized, 300), sort, 'game', '', '[]'::jsonb, '[]'::jsonb, '', '', "
             "'[]'::jsonb, '', 0, '[]'::jsonb, '', '', '', '', '', '', '[]'::jsonb, '[]'::jsonb, "
-            "false, '', 'pending', now(), now() FROM owned_stage WHERE release_id IS NULL"
+            "false, '', 'pending', '[]'::jsonb, now(), now() FROM owned_stage "
+            "WHERE release_id IS NULL"
         )
         cursor.execute(
             "INSERT INTO games_release (platform_id, external_id, game_id, store_name, icon_url, "
@@ -244,9 +245,10 @@ def _postgres_baseline(library, owned) -> None:
         )
         cursor.execute(
             "INSERT INTO libraries_librarygame (library_id, release_id, playtime_minutes, "
-            "playtime_2weeks_minutes, last_played_at, status, hidden, added_at, updated_at) "
+            "playtime_2weeks_minutes, last_played_at, status, hidden, added_at, updated_at, "
+            "notes, external_ids, user_edited_fields, achievements_pending) "
             "SELECT %s, r.id, s.playtime, s.two_weeks, s.last_played, 'backlog', false, now(), "
-            "now() FROM owned_stage s JOIN games_release r ON r.platform_id = %s "
+            "now(), '', '{}'::jsonb, '[]'::jsonb, false FROM owned_stage s JOIN games_release r ON r.platform_id = %s "
             "AND r.external_id = s.external_id ON CONFLICT (library_id, release_id) DO UPDATE SET "
             "playtime_minutes = EXCLUDED.playtime_minutes, playtime_2weeks_minutes = "
             "EXCLUDED.playtime_2weeks_minutes, last_played_at = EXCLUDED.last_played_at, "
@@ -287,7 +289,7 @@ def _sqlite_baseline(library, owned) -> None:
         cursor.executemany(
             f"INSERT INTO games_game (id, {_NEW_GAME_COLUMNS}) VALUES (%s, %s, %s, %s, 'game', "
             "'', '[]', '[]', '', '', '[]', '', 0, '[]', '', '', '', '', '', '', '[]', '[]', 0, "
-            "'', 'pending', %s, %s)",
+            "'', 'pending', '[]', %s, %s)",
             new_games,
         )
         cursor.executemany(
@@ -303,8 +305,10 @@ def _sqlite_baseline(library, owned) -> None:
         release_ids = dict(cursor.fetchall())
         cursor.executemany(
             "INSERT INTO libraries_librarygame (library_id, release_id, playtime_minutes, "
-            "playtime_2weeks_minutes, last_played_at, status, hidden, added_at, updated_at) "
-            "VALUES (%s, %s, %s, %s, %s, 'backlog', 0, %s, %s) ON CONFLICT (library_id, "
+            "playtime_2weeks_minutes, last_played_at, status, hidden, added_at, updated_at, "
+            "notes, external_ids, user_edited_fields, achievements_pending) "
+            "VALUES (%s, %s, %s, %s, %s, 'backlog', 0, %s, %s, '', '{}', '[]', 0) "
+            "ON CONFLICT (library_id, "
             "release_id) DO UPDATE SET playtime_minutes = excluded.playtime_minutes, "
             "playtime_2weeks_minutes = excluded.playtime_2weeks_minutes, last_played_at = "
             "excluded.last_played_at, removed_at = NULL, updated_at = excluded.updated_at",
