@@ -285,15 +285,26 @@ class _Galaxy:
             self._group_keys = {}
             type_id = self.piece_types.get("allGameReleases")
             if type_id is not None:
+                # As for the DLC lists: SQLite's JSON functions unpack the lists (decoding them
+                # in Python was a third of a re-import), and only valid JSON reaches json_each.
                 rows = self.connection.execute(
-                    "SELECT releaseKey, value FROM GamePieces WHERE gamePieceTypeId = ? "
-                    "AND (userId = ? OR userId IS NULL) ORDER BY userId IS NULL",
+                    "WITH piece AS MATERIALIZED ("
+                    "  SELECT releaseKey, value, userId IS NULL AS shared FROM GamePieces"
+                    "  WHERE gamePieceTypeId = ? AND (userId = ? OR userId IS NULL)"
+                    "  AND json_valid(value)"
+                    ") SELECT piece.releaseKey, piece.shared, member.value "
+                    "FROM piece, json_each(piece.value) AS list, json_each(list.value) AS member "
+                    "WHERE list.key = 'releases' AND list.type = 'array' "
+                    "ORDER BY piece.shared, piece.releaseKey",
                     (type_id, self.user),
                 )
-                for key, value in rows:
-                    releases = _json_field(value, "releases")
-                    if isinstance(releases, list) and str(key) not in self._group_keys:
-                        self._group_keys[str(key)] = [r for r in releases if isinstance(r, str)]
+                owner: dict[str, int] = {}
+                for key, shared, member in rows:
+                    key = str(key)
+                    # The user's own piece wins; a shared one only fills what it lacks.
+                    if owner.setdefault(key, shared) != shared or not isinstance(member, str):
+                        continue
+                    self._group_keys.setdefault(key, []).append(member)
         return self._group_keys
 
 
