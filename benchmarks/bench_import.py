@@ -151,7 +151,14 @@ def _reset() -> None:
     """Empty the tables phase 1 writes (not timed)."""
     from django.db import connection
 
-    from games.models import Game, Release
+    from games.models import (
+        Curation,
+        Game,
+        Match,
+        Release,
+        ReleaseExternalId,
+        SourceMetadata,
+    )
     from libraries.models import LibraryGame, PlaytimeSnapshot
 
     tables = [
@@ -159,6 +166,10 @@ def _reset() -> None:
         for model in (
             PlaytimeSnapshot,
             LibraryGame,
+            Match,
+            Curation,
+            ReleaseExternalId,
+            SourceMetadata,
             Release,
             Game.genres.through,
             Game.categories.through,
