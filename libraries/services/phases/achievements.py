@@ -41,8 +41,10 @@ def _achievements_queryset(job: Job) -> QuerySet[LibraryGame]:
     )
     if not job.run.force:
         # About a quarter of a typical library was never launched. Once it is played, its
-        # last_played_at moves past the last pass and the next pass reads it.
-        entries = entries.filter(playtime_minutes__gt=0)
+        # last_played_at moves past the last pass and the next pass reads it. A store that
+        # dates a play without timing it (a PlayStation trophy list, an Xbox history) still
+        # counts as played.
+        entries = entries.filter(Q(playtime_minutes__gt=0) | Q(last_played_at__isnull=False))
     previous = None if job.run.force else _last_achievements_pass(job)
     if previous is not None:
         # Unlocks only change when a game is played, so a game is read again only if it was
