@@ -158,7 +158,8 @@ def import_owned_games(
     insert path (libraries.services.bulk). Safe to repeat: a second pass finds nothing to do.
     """
     stores = _stores(library)
-    own_store = stores.get(library_store(library))
+    default_store = library_store(library)
+    own_store = stores.get(default_store)
     # Only the release's own store, through an account, may change what a release is (its icon,
     # whether it has stats): a Galaxy database or a launcher's file listing a Steam or Epic game
     # must not undo what that store said.
@@ -167,7 +168,7 @@ def import_owned_games(
     today = timezone.localdate(now)
     incoming: dict[StoreKey, OwnedGame] = {}
     for game in owned:  # also drops duplicate ids
-        platform = stores.get(game.store or library_store(library)) or stores[UNKNOWN_STORE]
+        platform = stores.get(game.store or default_store) or stores[UNKNOWN_STORE]
         incoming[(platform.pk, game.external_id)] = game
     counts = OwnedCounts()
     changed: list[LibraryGame] = []
