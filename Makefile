@@ -25,7 +25,7 @@ install: $(STAMP) ## Create .venv from the lock files (idempotent)
 run: install ## Start Game Djinn on http://localhost:8000 (embedded: SQLite, in-process worker)
 	$(PY) manage.py serve
 
-demo: install ## Start Game Djinn with a local demo Steam server and a 200-game demo library
+demo: install ## Start Game Djinn with local demo stores (Steam, GOG, Epic, Xbox, PlayStation) and a household syncing live
 	env -u DATABASE_URL -u REDIS_URL DATA_DIR=$(CURDIR)/.demo-data $(PY) manage.py demo
 
 mcp: install ## Run the MCP server over stdio
