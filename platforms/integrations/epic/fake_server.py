@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from platforms.fakes import LoopbackFake
+
 # The Epic launcher's public OAuth client, the one every Epic tool signs in as.
 CLIENT_ID = "34a02cf8f4414e29b15921876da36f9a"
 CLIENT_SECRET = "daafbccc737745039dffe53d94fc76cf"
@@ -265,9 +267,12 @@ class _Server(ThreadingHTTPServer):
 Answer = tuple[int, str, dict[str, str]]
 
 
-class FakeEpic:
+class FakeEpic(LoopbackFake):
     """Serve ``world`` on 127.0.0.1; one port answers for the account, library and catalogue
     services (and for the sign-in pages that hand out codes)."""
+
+    handler = _Handler
+    server_class = _Server
 
     def __init__(
         self,
@@ -289,36 +294,6 @@ class FakeEpic:
         self._failures: deque[list[Any]] = deque()  # [failure, remaining, retry_after]
         self._log: list[RequestRecord] = []
         self.refreshes = 0
-
-    # --- lifecycle --------------------------------------------------------------------------
-
-    def start(self) -> FakeEpic:
-        server = _Server(self._address, _Handler)
-        server.fake = self
-        self._server = server
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeEpic:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeEpic is not running; call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     # --- the FakeStore protocol -------------------------------------------------------------
 

@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from platforms.fakes import LoopbackFake
+
 # GOG Galaxy's public OAuth client, the one every GOG tool signs in as.
 CLIENT_ID = "46899977096215655"
 CLIENT_SECRET = "9d85c43b1482497dbbce61f6e4aa173a433796eeae2ca8c5f6129f2dc4de46d9"
@@ -206,8 +208,11 @@ class _Server(ThreadingHTTPServer):
 Answer = tuple[int, str, dict[str, str]]
 
 
-class FakeGog:
+class FakeGog(LoopbackFake):
     """Serve ``world`` on 127.0.0.1; one port answers for auth, embed, api and www."""
+
+    handler = _Handler
+    server_class = _Server
 
     def __init__(
         self,
@@ -229,36 +234,6 @@ class FakeGog:
         self._failures: deque[list[Any]] = deque()  # [failure, remaining, retry_after]
         self._log: list[RequestRecord] = []
         self.refreshes = 0
-
-    # --- lifecycle --------------------------------------------------------------------------
-
-    def start(self) -> FakeGog:
-        server = _Server(self._address, _Handler)
-        server.fake = self
-        self._server = server
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeGog:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeGog is not running; call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     # --- the FakeStore protocol -------------------------------------------------------------
 

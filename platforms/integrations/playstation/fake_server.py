@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from platforms.fakes import LoopbackFake
+
 # The PlayStation Android app's public OAuth client, the one every PSN tool signs in as.
 CLIENT_ID = "09515159-7237-4370-9b40-3806e67c0891"
 BASIC_AUTH = "MDk1MTUxNTktNzIzNy00MzcwLTliNDAtMzgwNmU2N2MwODkxOnVjUGprYTV0bnRCMktxc1A="
@@ -254,8 +256,11 @@ class _Server(ThreadingHTTPServer):
 Answer = tuple[int, str, dict[str, str]]
 
 
-class FakePlayStation:
+class FakePlayStation(LoopbackFake):
     """Serve ``world`` on 127.0.0.1; one port answers for the sign-in and the API hosts."""
+
+    handler = _Handler
+    server_class = _Server
 
     def __init__(
         self,
@@ -280,36 +285,6 @@ class FakePlayStation:
         self._log: list[RequestRecord] = []
         self.refreshes = 0
         self.mapping_requests = 0
-
-    # --- lifecycle --------------------------------------------------------------------------
-
-    def start(self) -> FakePlayStation:
-        server = _Server(self._address, _Handler)
-        server.fake = self
-        self._server = server
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakePlayStation:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakePlayStation is not running; call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     # --- the FakeStore protocol -------------------------------------------------------------
 

@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from platforms.fakes import LoopbackFake
+
 FAILURES = (
     "rate_limited",
     "rate_limited_no_header",
@@ -182,12 +184,15 @@ class _Server(ThreadingHTTPServer):
 Answer = tuple[int, str, dict[str, str]]
 
 
-class FakeXbox:
+class FakeXbox(LoopbackFake):
     """Serve ``world`` on 127.0.0.1 as OpenXBL would.
 
     ``envelope`` wraps payloads as ``{"content": …, "code": 200}`` (what OpenXBL answers now);
     False serves them bare, as older answers were. ``reset_only`` makes a rate-limited answer
     carry ``X-RateLimit-Reset`` without ``Retry-After``."""
+
+    handler = _Handler
+    server_class = _Server
 
     def __init__(
         self,
@@ -208,36 +213,6 @@ class FakeXbox:
         self._key_state = "valid"  # "valid" | "expired" | "revoked"
         self._failures: deque[list[Any]] = deque()  # [failure, remaining, retry_after]
         self._log: list[RequestRecord] = []
-
-    # --- lifecycle --------------------------------------------------------------------------
-
-    def start(self) -> FakeXbox:
-        server = _Server(self._address, _Handler)
-        server.fake = self
-        self._server = server
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeXbox:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeXbox is not running; call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     # --- the FakeStore protocol -------------------------------------------------------------
 
