@@ -42,6 +42,7 @@ from platforms.http import HttpClient, RetryPolicy, redact, retry_from_settings
 from platforms.integrations.epic import CLIENT_ID, CLIENT_SECRET
 from platforms.ratelimit import SlidingWindowLimiter, limiter_for
 from platforms.records import GameDetails, OwnedGame, PlayerProfile
+from platforms.wire import as_object, clip
 
 logger = logging.getLogger(__name__)
 
@@ -281,11 +282,11 @@ class EpicClient:
             body = self._authed_json(self._library_http, _ITEMS, params)
             with _shape(_ITEMS):
                 for record in body["records"]:
-                    item = _library_item(_object(record))
+                    item = _library_item(as_object(record))
                     if item is not None and item.app_name not in found:
                         found[item.app_name] = item
                 metadata = body.get("responseMetadata") or {}
-                following = _object(metadata).get("nextCursor") or ""
+                following = as_object(metadata).get("nextCursor") or ""
                 if not isinstance(following, str):
                     raise TypeError("nextCursor is not text")
             if not following or following == cursor:
@@ -311,7 +312,7 @@ class EpicClient:
             if not isinstance(body, list):
                 raise TypeError("playtime is not a list")
             for row in body:
-                row = _object(row)
+                row = as_object(row)
                 artifact = row["artifactId"]
                 seconds = row["totalTime"]
                 if not isinstance(artifact, str) or isinstance(seconds, bool):
@@ -365,7 +366,7 @@ class EpicClient:
         entries: dict[str, dict[str, Any]] = {}
         with _shape(_CATALOG):
             for catalog_id, entry in body.items():
-                entry = _object(entry)
+                entry = as_object(entry)
                 if not isinstance(entry.get("title"), str):
                     raise TypeError("a catalogue entry has no title")
                 entries[catalog_id] = entry
@@ -402,7 +403,7 @@ class EpicClient:
     def _token_credentials(self, body: Any, previous: Mapping[str, Any]) -> dict[str, Any]:
         now = self._clock()
         with _shape(_TOKEN):
-            body = _object(body)
+            body = as_object(body)
             access, refresh = body["access_token"], body["refresh_token"]
             if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
                 raise ValueError("empty token")
@@ -675,7 +676,7 @@ def _expires_at(value: object) -> datetime:
 def _check_app_name(value: str) -> str:
     text = str(value).strip()
     if not text or len(text) > 200 or any(c.isspace() or c in "/?#&" for c in text):
-        raise InvalidIdentifier(f"'{_clip(text, 60)}' is not an Epic app name.")
+        raise InvalidIdentifier(f"'{clip(text, 60)}' is not an Epic app name.")
     return text
 
 
@@ -689,18 +690,8 @@ def _shape(endpoint: str) -> Iterator[None]:
     except _SHAPE_ERRORS as exc:
         raise MalformedResponse(
             f"Epic sent an answer from {endpoint} in a shape we do not understand "
-            f"({type(exc).__name__}: {_clip(redact(str(exc)))})."
+            f"({type(exc).__name__}: {clip(redact(str(exc)))})."
         ) from None
-
-
-def _object(value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, got {type(value).__name__}")
-    return value
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _json(response: httpx.Response, endpoint: str) -> Any:

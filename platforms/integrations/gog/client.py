@@ -34,6 +34,7 @@ from platforms.http import HttpClient, RetryPolicy, redact, retry_from_settings
 from platforms.integrations.gog import CLIENT_ID, REDIRECT_URI
 from platforms.ratelimit import SlidingWindowLimiter, limiter_for
 from platforms.records import GameDetails, OwnedGame, PlayerProfile
+from platforms.wire import as_object, clip
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +262,7 @@ class GogClient:
             with _shape(_OWNED):
                 pages = _page_count(body["totalPages"])
                 for product in body["products"]:
-                    product = _object(product)
+                    product = as_object(product)
                     title = product["title"]
                     if not isinstance(title, str):
                         raise TypeError("title is not text")
@@ -296,8 +297,8 @@ class GogClient:
             body = _object_json(response, _STATS)
             with _shape(_STATS):
                 pages = _page_count(body.get("pages", 1))
-                for item in _object(body["_embedded"])["items"]:
-                    game = _object(_object(item)["game"])
+                for item in as_object(body["_embedded"])["items"]:
+                    game = as_object(as_object(item)["game"])
                     minutes, last = _play_stats(item.get("stats"), user_id)
                     title = game.get("title")
                     found[_product_id(game["id"])] = (
@@ -353,7 +354,7 @@ class GogClient:
 
     def _token_credentials(self, body: Any, previous: Mapping[str, Any]) -> dict[str, Any]:
         with _shape(_TOKEN):
-            body = _object(body)
+            body = as_object(body)
             access, refresh = body["access_token"], body["refresh_token"]
             if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
                 raise ValueError("empty token")
@@ -441,12 +442,12 @@ def _details(product_id: str, product: dict[str, Any], extra: dict[str, Any]) ->
     images = images if isinstance(images, dict) else {}
     systems = product.get("content_system_compatibility") or {}
     release_text = str(product.get("release_date") or "")
-    embedded = _object(extra.get("_embedded") or {})
-    links = _object(extra.get("_links") or {})
+    embedded = as_object(extra.get("_embedded") or {})
+    links = as_object(extra.get("_links") or {})
     game_type = str(product.get("game_type") or "game")
     parent = None
     for link in links.get("requiresGames") or []:
-        href = str(_object(link)["href"])
+        href = str(as_object(link)["href"])
         parent = _product_id(href.rstrip("/").rsplit("/", 1)[-1].split("?")[0])
         break
     publisher = embedded.get("publisher") or {}
@@ -457,9 +458,9 @@ def _details(product_id: str, product: dict[str, Any], extra: dict[str, Any]) ->
         type=game_type,
         description=_text(lead) or _text(str(extra.get("overview") or "")),
         about_html=str(description.get("full") or ""),
-        genres=[str(_object(tag)["name"]) for tag in embedded.get("tags") or []],
+        genres=[str(as_object(tag)["name"]) for tag in embedded.get("tags") or []],
         categories=[],
-        developers=[str(_object(dev)["name"]) for dev in embedded.get("developers") or []],
+        developers=[str(as_object(dev)["name"]) for dev in embedded.get("developers") or []],
         publishers=[str(publisher["name"])] if isinstance(publisher, dict) and publisher else [],
         release_date=_date(release_text),
         release_date_text=release_text[:10],
@@ -494,13 +495,13 @@ def _play_stats(stats: object, user_id: str) -> tuple[int, datetime | None]:
     an object keyed by user id when there are."""
     if not stats:
         return 0, None
-    stats = _object(stats)
+    stats = as_object(stats)
     mine = stats.get(user_id)
     if mine is None and len(stats) == 1:
         mine = next(iter(stats.values()))
     if not mine:
         return 0, None
-    mine = _object(mine)
+    mine = as_object(mine)
     minutes = int(mine.get("playtime") or 0)
     if minutes < 0:
         raise ValueError("negative playtime")
@@ -598,18 +599,8 @@ def _shape(endpoint: str) -> Iterator[None]:
     except _SHAPE_ERRORS as exc:
         raise MalformedResponse(
             f"GOG sent an answer from {endpoint} in a shape we do not understand "
-            f"({type(exc).__name__}: {_clip(redact(str(exc)))})."
+            f"({type(exc).__name__}: {clip(redact(str(exc)))})."
         ) from None
-
-
-def _object(value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, got {type(value).__name__}")
-    return value
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _json(response: httpx.Response, endpoint: str) -> Any:

@@ -54,6 +54,7 @@ from platforms.records import (
     PlayerAchievements,
     PlayerProfile,
 )
+from platforms.wire import as_object, clip
 
 logger = logging.getLogger(__name__)
 
@@ -400,7 +401,7 @@ class PlayStationClient:
             if not isinstance(online_id, str) or not online_id.strip():
                 raise ValueError("no online id")
             avatars = {
-                str(_object(a).get("size")): str(_object(a).get("url") or "")
+                str(as_object(a).get("size")): str(as_object(a).get("url") or "")
                 for a in body.get("avatars") or []
             }
         return PlayerProfile(
@@ -428,7 +429,7 @@ class PlayStationClient:
         ):
             with _shape(_PLAYED):
                 for item in body["titles"]:
-                    item = _object(item)
+                    item = as_object(item)
                     title_id = str(item["titleId"]).strip()
                     if not _TITLE_ID_RE.fullmatch(title_id):
                         raise ValueError("title id is not a PSN title id")
@@ -487,12 +488,12 @@ class PlayStationClient:
             body = self._authed_json(_MAPPING, {"npTitleIds": ",".join(batch)})
             with _shape(_MAPPING):
                 for entry in body.get("titles") or []:
-                    entry = _object(entry)
+                    entry = as_object(entry)
                     title_id = str(entry["npTitleId"])
                     found[title_id] = [
                         TrophySetRef(
-                            str(_object(t)["npCommunicationId"]),
-                            _service(_object(t).get("npServiceName")),
+                            str(as_object(t)["npCommunicationId"]),
+                            _service(as_object(t).get("npServiceName")),
                         )
                         for t in entry.get("trophyTitles") or []
                     ]
@@ -511,7 +512,7 @@ class PlayStationClient:
         with _shape(_TROPHIES):
             return [
                 AchievementDefinition(
-                    api_name=str(int(_object(t)["trophyId"])),
+                    api_name=str(int(as_object(t)["trophyId"])),
                     display_name=str(t.get("trophyName") or f"Trophy {t['trophyId']}"),
                     description=_trophy_description(t),
                     hidden=bool(t.get("trophyHidden")),
@@ -536,7 +537,7 @@ class PlayStationClient:
                 "ok",
                 [
                     PlayerAchievement(
-                        api_name=str(int(_object(t)["trophyId"])),
+                        api_name=str(int(as_object(t)["trophyId"])),
                         unlocked=bool(t.get("earned")),
                         unlocked_at=_moment(t.get("earnedDateTime")) if t.get("earned") else None,
                     )
@@ -655,7 +656,7 @@ class PlayStationClient:
     def _token_credentials(self, body: Any, previous: Mapping[str, Any]) -> dict[str, Any]:
         now = self._clock()
         with _shape(_TOKEN):
-            body = _object(body)
+            body = as_object(body)
             access = body["access_token"]
             refresh = body.get("refresh_token") or previous.get("refresh_token")
             if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
@@ -783,15 +784,15 @@ def build_client(credentials: CredentialStore) -> PlayStationClient:
 
 
 def _trophy_title(item: object) -> TrophyTitle:
-    item = _object(item)
+    item = as_object(item)
     np_id = str(item["npCommunicationId"]).strip()
     if not _NP_ID_RE.fullmatch(np_id):
         raise ValueError("npCommunicationId is not a trophy-set id")
     name = item["trophyTitleName"]
     if not isinstance(name, str) or not name:
         raise TypeError("trophyTitleName is not text")
-    defined = _object(item.get("definedTrophies") or {})
-    earned = _object(item.get("earnedTrophies") or {})
+    defined = as_object(item.get("definedTrophies") or {})
+    earned = as_object(item.get("earnedTrophies") or {})
     platforms = frozenset(
         part.strip().upper()
         for part in str(item.get("trophyTitlePlatform") or "").split(",")
@@ -861,18 +862,8 @@ def _shape(endpoint: str) -> Iterator[None]:
     except _SHAPE_ERRORS as exc:
         raise MalformedResponse(
             f"PlayStation sent an answer from {endpoint} in a shape we do not understand "
-            f"({type(exc).__name__}: {_clip(redact(str(exc)))})."
+            f"({type(exc).__name__}: {clip(redact(str(exc)))})."
         ) from None
-
-
-def _object(value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, got {type(value).__name__}")
-    return value
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _json(response: httpx.Response, endpoint: str) -> Any:

@@ -40,6 +40,7 @@ from platforms.records import (
     PlayerProfile,
     RecentGame,
 )
+from platforms.wire import clip
 
 logger = logging.getLogger(__name__)
 
@@ -345,7 +346,7 @@ def _shape(endpoint: str) -> Iterator[None]:
     except _SHAPE_ERRORS as exc:
         raise MalformedResponse(
             f"Steam sent an answer from {endpoint} in a shape we do not understand "
-            f"({type(exc).__name__}: {_clip(redact(str(exc)))})."
+            f"({type(exc).__name__}: {clip(redact(str(exc)))})."
         ) from None
 
 
@@ -354,10 +355,6 @@ def _object(value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TypeError(f"expected an object, got {type(value).__name__}")
     return value
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _json(response: httpx.Response, endpoint: str) -> Any:
@@ -392,7 +389,7 @@ def _unexpected(response: httpx.Response, endpoint: str, label: str = "Steam") -
         detail = parsing.html_to_text(response.text).replace("\n", " ").strip()
     message = f"{label} answered {endpoint} with HTTP {response.status_code}"
     raise PlatformError(
-        redact(f"{message}: {_clip(detail)}." if detail else f"{message}."), permanent=True
+        redact(f"{message}: {clip(detail)}." if detail else f"{message}."), permanent=True
     )
 
 

@@ -42,6 +42,7 @@ from platforms.records import (
     PlayerAchievements,
     PlayerProfile,
 )
+from platforms.wire import as_object, clip
 
 logger = logging.getLogger(__name__)
 
@@ -198,9 +199,9 @@ class XboxClient:
     def _profile(self) -> PlayerProfile:
         body = self._get_json(_ACCOUNT)
         with _shape(_ACCOUNT):
-            user = _object(body["profileUsers"][0])
+            user = as_object(body["profileUsers"][0])
             xuid = _xuid(user["id"])
-            settings = {str(_object(s)["id"]): s.get("value") for s in user.get("settings") or []}
+            settings = {str(as_object(s)["id"]): s.get("value") for s in user.get("settings") or []}
             gamertag = next(
                 (
                     str(settings[name]).strip()
@@ -244,7 +245,7 @@ class XboxClient:
         skipped = 0
         with _shape(_HISTORY):
             for raw in body["titles"]:
-                title = _object(raw)
+                title = as_object(raw)
                 if not is_game(title):
                     skipped += 1
                     continue
@@ -268,10 +269,10 @@ class XboxClient:
             with _shape(_STATS):
                 lists = list(body.get("statlistscollection") or [])
                 for group in body.get("groups") or []:
-                    lists.extend(_object(group).get("statlistscollection") or [])
+                    lists.extend(as_object(group).get("statlistscollection") or [])
                 for stat_list in lists:
-                    for raw in _object(stat_list).get("stats") or []:
-                        stat = _object(raw)
+                    for raw in as_object(stat_list).get("stats") or []:
+                        stat = as_object(raw)
                         if stat.get("name") != "MinutesPlayed" or stat.get("value") in (None, ""):
                             continue  # a title that keeps no such statistic
                         minutes = int(str(stat["value"]))
@@ -288,7 +289,7 @@ class XboxClient:
         xuid = _xuid(str(self._store.load().get("xuid") or ""))
         entries = self._achievements(xuid, _check_title(external_id), keep=True) or []
         with _shape("achievements"):
-            return [_definition(_object(entry)) for entry in entries]
+            return [_definition(as_object(entry)) for entry in entries]
 
     def get_player_achievements(self, account_id: str, external_id: str) -> PlayerAchievements:
         entries = self._achievements(_xuid(account_id), _check_title(external_id), keep=False)
@@ -296,7 +297,7 @@ class XboxClient:
             return PlayerAchievements(status="no_stats", achievements=[])
         with _shape("achievements"):
             return PlayerAchievements(
-                status="ok", achievements=[_unlock(_object(entry)) for entry in entries]
+                status="ok", achievements=[_unlock(as_object(entry)) for entry in entries]
             )
 
     def _achievements(self, xuid: str, title_id: str, *, keep: bool) -> list[dict[str, Any]] | None:
@@ -314,9 +315,9 @@ class XboxClient:
                 return None
             body = _payload(response, "achievements", self)
             with _shape("achievements"):
-                entries.extend(_object(entry) for entry in body.get("achievements") or [])
+                entries.extend(as_object(entry) for entry in body.get("achievements") or [])
                 paging = body.get("pagingInfo") or {}
-                token = str(_object(paging).get("continuationToken") or "")
+                token = str(as_object(paging).get("continuationToken") or "")
             if not token:
                 break
         if keep:
@@ -402,8 +403,8 @@ def _title(title: dict[str, Any]) -> OwnedGame:
     if not isinstance(name, str) or not name:
         raise TypeError("title name is not text")
     history = title.get("titleHistory") or {}
-    last = _object(history).get("lastTimePlayed")
-    achievement = _object(title.get("achievement") or {})
+    last = as_object(history).get("lastTimePlayed")
+    achievement = as_object(title.get("achievement") or {})
     legacy = achievement.get("sourceVersion") == 1 or title.get("devices") == ["Xbox360"]
     has_achievements = any(
         int(achievement.get(field) or 0) > 0
@@ -423,14 +424,14 @@ def _title(title: dict[str, Any]) -> OwnedGame:
 def _definition(entry: dict[str, Any]) -> AchievementDefinition:
     icon = next(
         (
-            str(_object(asset).get("url") or "")
+            str(as_object(asset).get("url") or "")
             for asset in entry.get("mediaAssets") or []
-            if _object(asset).get("type") == "Icon"
+            if as_object(asset).get("type") == "Icon"
         ),
         "",
     )
     rarity = entry.get("rarity") or {}
-    percent = _object(rarity).get("currentPercentage")
+    percent = as_object(rarity).get("currentPercentage")
     name = entry["name"]
     if not isinstance(name, str):
         raise TypeError("achievement name is not text")
@@ -447,7 +448,7 @@ def _definition(entry: dict[str, Any]) -> AchievementDefinition:
 
 def _unlock(entry: dict[str, Any]) -> PlayerAchievement:
     unlocked = entry.get("progressState") == "Achieved" and not entry.get("isRevoked")
-    when = _object(entry.get("progression") or {}).get("timeUnlocked")
+    when = as_object(entry.get("progression") or {}).get("timeUnlocked")
     moment = _timestamp(when) if unlocked and isinstance(when, str) and when else None
     return PlayerAchievement(api_name=str(entry["id"]), unlocked=unlocked, unlocked_at=moment)
 
@@ -497,18 +498,8 @@ def _shape(endpoint: str) -> Iterator[None]:
     except _SHAPE_ERRORS as exc:
         raise MalformedResponse(
             f"OpenXBL sent an answer from {endpoint} in a shape we do not understand "
-            f"({type(exc).__name__}: {_clip(redact(str(exc)))})."
+            f"({type(exc).__name__}: {clip(redact(str(exc)))})."
         ) from None
-
-
-def _object(value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, got {type(value).__name__}")
-    return value
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _payload(response: httpx.Response, endpoint: str, client: XboxClient) -> dict[str, Any]:
