@@ -6,9 +6,10 @@ import time
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
-from games.services import enrichment
+from games.services import enrichment, matching
 
 # When a source stopped answering for a reason other than a rate limit (an outage), try again
 # this much later; the next sync enqueues the task anyway.
@@ -29,3 +30,17 @@ def enrich_metadata(self, library_id: int | None) -> None:
     elif self.request.retries < self.max_retries:
         eta = result.retry_at or timezone.now() + RETRY_AFTER_OUTAGE
         raise self.retry(eta=eta)
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def match_new_releases(self, release_ids: list[int]) -> None:
+    """Join the releases an import brought to the same game on other stores. Idempotent: a
+    pair already joined, suggested or rejected is left as it is."""
+    matching.match_releases(release_ids)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -43,6 +43,7 @@ FUZZY_THRESHOLD = 85  # of 100: the mean of token-set and token-sort similarity
 BLOCK_WORDS = 2
 _BIG_BLOCK = 60  # a word in more titles than this is too common to block on
 GALAXY_GROUP = "galaxy_group"
+_MATCHER_LOCK = 0x6D61_7463  # any constant of our own: "matc"
 _SOURCE_NAMES = {GALAXY_GROUP: "GOG Galaxy release group", "igdb": "IGDB id"}
 _STORE_NAMES = {
     "steam": "Steam",
@@ -132,6 +133,7 @@ def match_releases(
         return MatchReport(dry_run=dry_run)
     with transaction.atomic():
         started = time.perf_counter()
+        _one_matcher_at_a_time()
         candidates = _read_candidates()
         links = list(ReleaseExternalId.objects.values_list("release_id", "source", "value"))
         decided, suggested = _read_pairs()
@@ -147,6 +149,33 @@ def match_releases(
             "write": time.perf_counter() - planned,
         }
     return plan
+
+
+def _one_matcher_at_a_time() -> None:
+    """Two matchers planning from the same snapshot would join the same pair twice; on
+    PostgreSQL a transaction-scoped advisory lock queues the second one. SQLite needs none: its
+    IMMEDIATE transactions already hold the database's only write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MATCHER_LOCK])
+
+
+def enqueue_matching(release_ids: Iterable[int]) -> None:
+    """Send the matcher the releases an import brought, once that import committed, so the
+    import finishes without waiting for it. A message that cannot be sent is logged: the
+    releases stay unmatched until the next import of them or `manage.py matchgames`."""
+    ids = sorted(set(release_ids))
+    if not ids:
+        return
+    from games.tasks import match_new_releases
+
+    def send() -> None:
+        try:
+            match_new_releases.apply_async((ids,))
+        except Exception:
+            logger.warning("Could not enqueue matching of %d releases", len(ids), exc_info=True)
+
+    transaction.on_commit(send)
 
 
 def releases_of_owner(owner) -> list[int]:
@@ -611,6 +640,7 @@ __all__ = [
     "Decision",
     "MatchReport",
     "match_releases",
+    "enqueue_matching",
     "pending_suggestions",
     "plan_matches",
     "releases_of_owner",

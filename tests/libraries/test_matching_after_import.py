@@ -1,6 +1,7 @@
-"""After a library's owned phase adds releases, the new ones are matched: a GOG Galaxy import
-sharing games with a Steam library joins them (by Galaxy's release groups and by title), and
-get_cross_platform_games lists them with real data."""
+"""After a library's owned phase adds releases, the new ones are matched by a task of their own,
+sent once the import committed: a GOG Galaxy import sharing games with a Steam library joins them
+(by Galaxy's release groups and by title), and get_cross_platform_games lists them with real
+data."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from games.models import Match, Release, ReleaseExternalId
 from games.services.cross_platform import cross_platform_games
+from games.tasks import match_new_releases
 from libraries.services.imports import import_file
 from libraries.services.phases.owned import import_owned_games
 from libraries.services.sync import perform_run
@@ -30,7 +32,7 @@ def _steam(library):
 
 
 def test_a_galaxy_import_joins_the_games_a_steam_library_already_has(
-    alice, alice_library, tmp_path
+    alice, alice_library, tmp_path, published
 ):
     _steam(alice_library)
     path = build_galaxy_db(
@@ -49,6 +51,22 @@ def test_a_galaxy_import_joins_the_games_a_steam_library_already_has(
     )
     _, run, _ = import_file(alice, "galaxy", path, enqueue=False)
     perform_run(run.pk)
+
+    imported = set(run.library.entries.values_list("release_id", flat=True))
+    (matcher,) = [m for m in published if m.task == match_new_releases.name]
+    assert set(matcher.args[0]) == imported
+    # The import finished without waiting: nothing is joined until the matcher runs.
+    assert not Match.objects.exists()
+    match_new_releases.apply(args=matcher.args).get()
+    joined = sorted(Release.objects.values_list("id", "game_id"))
+    decisions = sorted(Match.objects.values_list("release_id", "matched_release_id", "status"))
+    # A message delivered twice (acks_late) changes nothing the second time.
+    match_new_releases.apply(args=matcher.args).get()
+    assert sorted(Release.objects.values_list("id", "game_id")) == joined
+    assert (
+        sorted(Match.objects.values_list("release_id", "matched_release_id", "status"))
+        == decisions
+    )
 
     witcher = Release.objects.get(platform__code="gog", external_id="1207664643")
     assert ReleaseExternalId.objects.filter(release=witcher).values_list(
@@ -77,3 +95,4 @@ def test_a_sync_with_nothing_new_matches_nothing(alice_library):
     _steam(alice_library)
     counts = _steam(alice_library)
     assert counts.to_match == []
+

@@ -34,7 +34,7 @@ from games.services.catalogue import (
     clean_url,
     releases_for,
 )
-from games.services.matching import store_external_ids
+from games.services.matching import enqueue_matching, store_external_ids
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 from libraries.services import bulk
 from libraries.services.phases import Job
@@ -74,19 +74,9 @@ def phase_owned(job: Job) -> None:
         )
     if counts.added:
         refresh_search_index()
-    if counts.to_match:
-        _match(counts.to_match)
-
-
-def _match(release_ids: list[int]) -> None:
-    """Join the new releases to the same game on other stores. The import is committed
-    already; a matching failure is logged and leaves it intact (the CLI can re-match)."""
-    from games.services.matching import match_releases
-
-    try:
-        match_releases(release_ids)
-    except Exception:
-        logger.exception("Matching %d new releases failed", len(release_ids))
+    # The matcher runs as its own task after this commit: the import does not wait for it, and
+    # a matching failure can never undo it.
+    enqueue_matching(counts.to_match)
 
 
 _ENTRY_UPDATE_FIELDS = [
