@@ -64,8 +64,7 @@ def test_a_galaxy_import_joins_the_games_a_steam_library_already_has(
     match_new_releases.apply(args=matcher.args).get()
     assert sorted(Release.objects.values_list("id", "game_id")) == joined
     assert (
-        sorted(Match.objects.values_list("release_id", "matched_release_id", "status"))
-        == decisions
+        sorted(Match.objects.values_list("release_id", "matched_release_id", "status")) == decisions
     )
 
     witcher = Release.objects.get(platform__code="gog", external_id="1207664643")
@@ -95,4 +94,3 @@ def test_a_sync_with_nothing_new_matches_nothing(alice_library):
     _steam(alice_library)
     counts = _steam(alice_library)
     assert counts.to_match == []
-

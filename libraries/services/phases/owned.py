@@ -160,6 +160,9 @@ def import_owned_games(
     for game in owned:  # also drops duplicate ids
         platform = stores.get(game.store or default_store) or stores[UNKNOWN_STORE]
         incoming[(platform.pk, game.external_id)] = game
+    # A store account's records carry no player data (Steam's never do): then the entries'
+    # own fields, JSON included, need not even be read, which is most of an unchanged re-sync.
+    carries_user_data = any(game.external_ids or game.user_data() for game in incoming.values())
     counts = OwnedCounts()
     changed: list[LibraryGame] = []
     changed_user_data: list[LibraryGame] = []  # these also write the player's own fields
@@ -167,30 +170,7 @@ def import_owned_games(
     played: set[int] = set()  # release ids whose total playtime moved: they get a snapshot
 
     with transaction.atomic():
-        current: dict[StoreKey, _Current] = {
-            (row[0], row[1]): _Current(*row[2:])
-            for row in LibraryGame.objects.filter(library=library).values_list(
-                "release__platform_id",
-                "release__external_id",
-                "id",
-                "release_id",
-                "release__game_id",
-                "release__icon_url",
-                "release__has_stats",
-                "playtime_minutes",
-                "playtime_2weeks_minutes",
-                "last_played_at",
-                "acquired_at",
-                "removed_at",
-                "status",
-                "user_rating",
-                "notes",
-                "started_on",
-                "finished_on",
-                "external_ids",
-                "user_edited_fields",
-            )
-        }
+        current = _current_entries(library, with_user_data=carries_user_data)
         newcomers: list[tuple[StoreKey, OwnedGame]] = []
         for key, game in incoming.items():
             row = current.get(key)
@@ -202,7 +182,7 @@ def import_owned_games(
                 row.icon_url != icon or row.has_stats != game.has_stats
             )
             playtime_changed = row.playtime != _minutes(game.playtime_minutes)
-            user_changes = row.user_changes(game)
+            user_changes = row.user_changes(game) if carries_user_data else {}
             entry_changed = (
                 bool(user_changes)
                 or playtime_changed
@@ -314,6 +294,44 @@ def import_owned_games(
             LibraryGame.objects.filter(pk__in=chunk).update(removed_at=now, updated_at=now)
         counts.removed = len(left)
     return counts
+
+
+_CURRENT_COLUMNS = (
+    "release__platform_id",
+    "release__external_id",
+    "id",
+    "release_id",
+    "release__game_id",
+    "release__icon_url",
+    "release__has_stats",
+    "playtime_minutes",
+    "playtime_2weeks_minutes",
+    "last_played_at",
+    "acquired_at",
+    "removed_at",
+)
+_USER_COLUMNS = (
+    "status",
+    "user_rating",
+    "notes",
+    "started_on",
+    "finished_on",
+    "external_ids",
+    "user_edited_fields",
+)
+# Stand-ins for the player's fields when they were not read: never written back, because an
+# entry is then updated with _ENTRY_UPDATE_FIELDS only.
+_UNREAD_USER_DATA = (LibraryGame.Status.BACKLOG, None, "", None, None, {}, [])
+
+
+def _current_entries(library: Library, *, with_user_data: bool) -> dict[StoreKey, _Current]:
+    if with_user_data:
+        rows = LibraryGame.objects.filter(library=library).values_list(
+            *_CURRENT_COLUMNS, *_USER_COLUMNS
+        )
+        return {(row[0], row[1]): _Current(*row[2:]) for row in rows}
+    rows = LibraryGame.objects.filter(library=library).values_list(*_CURRENT_COLUMNS)
+    return {(row[0], row[1]): _Current(*row[2:], *_UNREAD_USER_DATA) for row in rows}
 
 
 def library_store(library: Library) -> str:
