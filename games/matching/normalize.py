@@ -158,9 +158,10 @@ def fold(title: str) -> str:
     text = _TRADEMARKS.sub(" ", title)
     text = _ACRONYM.sub(lambda found: found.group(1).replace(".", ""), text)
     text = _THOUSANDS.sub(r"\1\2", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("&", " and ").replace("+", " plus ")
+    if not text.isascii():  # most store titles are: they have no accents to take off
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("&", " and ").replace("+", " plus ")
     text = _APOSTROPHES.sub("", text)
     return _NON_WORD.sub(" ", text).strip()
 

@@ -21,6 +21,7 @@ blocks of titles sharing a word, never over all pairs.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections import defaultdict
@@ -33,7 +34,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from games.matching.normalize import TitleKey, title_key
-from games.models import Match, Release, ReleaseExternalId
+from games.models import Game, Match, Release, ReleaseExternalId
 from games.services.catalogue import BULK_BATCH_SIZE, chunks
 from games.services.curation import MatchRow, PlannedMerge, insert_matches, merge_many
 
@@ -254,9 +255,11 @@ def plan_matches(
     return report
 
 
+_METHOD_ORDER: dict[str, int] = {Match.Method.EXTERNAL_ID: 0, Match.Method.NORMALIZED_TITLE: 1}
+
+
 def _priority(edge: Decision) -> tuple[int, int, float]:
-    order: dict[str, int] = {Match.Method.EXTERNAL_ID: 0, Match.Method.NORMALIZED_TITLE: 1}
-    return (0 if edge.join else 1, order.get(edge.method, 2), -edge.score)
+    return (0 if edge.join else 1, _METHOD_ORDER.get(edge.method, 2), -edge.score)
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -512,16 +515,16 @@ def _store(code: str) -> str:
 
 
 def _read_candidates() -> list[Candidate]:
-    rows = Release.objects.values_list(
-        "id",
-        "game_id",
-        "platform__code",
-        "external_id",
-        "store_name",
-        "game__title",
-        "game__release_date",
-        "game__game_type",
-    )
+    # A plain cursor: the ORM's per-value converters were a fifth of reading 50,000 releases.
+    release, game = Release._meta.db_table, Game._meta.db_table
+    platform = Release._meta.get_field("platform").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.id, r.game_id, p.code, r.external_id, r.store_name, g.title, "
+            f"g.release_date, g.game_type FROM {release} r "
+            f"JOIN {game} g ON g.id = r.game_id JOIN {platform} p ON p.id = r.platform_id"
+        )
+        rows = cursor.fetchall()
     return [
         Candidate(
             release_id,
@@ -529,11 +532,20 @@ def _read_candidates() -> list[Candidate]:
             store,
             external_id,
             store_name or title,
-            released.year if released else None,
+            _year(released),
             kind,
         )
         for release_id, game_id, store, external_id, store_name, title, released, kind in rows
     ]
+
+
+def _year(released: dt.date | str | None) -> int | None:
+    """The year of a date column read raw: a date on PostgreSQL, ISO text on SQLite."""
+    if released is None:
+        return None
+    if isinstance(released, str):
+        return int(released[:4]) if released[:4].isdigit() else None
+    return released.year
 
 
 def _read_pairs() -> tuple[set[tuple[int, int]], dict[tuple[int, int], int]]:
