@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from games.models import Curation, Game, Match, Release
 from games.services import ServiceError
-from games.services.catalogue import BULK_BATCH_SIZE, chunks
+from games.services.catalogue import BULK_BATCH_SIZE, where_in
 from libraries.services import bulk
 
 
@@ -149,17 +149,14 @@ def merge_many(plans: Sequence[PlannedMerge], *, user=None) -> list[int]:
             Game.objects.filter(pk__in=dlcs).update(parent_id=plan.target)
     _copy_tags(plans, snapshots)
     with connection.cursor() as cursor:
-        for chunk in chunks(others):
-            marks = ", ".join(["%s"] * len(chunk))
+        for condition, params in where_in("game_id", others):
             cursor.execute(
-                f"UPDATE {Curation._meta.db_table} SET game_id = NULL WHERE game_id IN ({marks})",
-                list(chunk),
+                f"UPDATE {Curation._meta.db_table} SET game_id = NULL WHERE {condition}", params
             )
             for table in (Game.genres.through, Game.categories.through):
-                cursor.execute(
-                    f"DELETE FROM {table._meta.db_table} WHERE game_id IN ({marks})", list(chunk)
-                )
-            cursor.execute(f"DELETE FROM {Game._meta.db_table} WHERE id IN ({marks})", list(chunk))
+                cursor.execute(f"DELETE FROM {table._meta.db_table} WHERE {condition}", params)
+        for condition, params in where_in("id", others):
+            cursor.execute(f"DELETE FROM {Game._meta.db_table} WHERE {condition}", params)
 
     new_matches: list[MatchRow] = []
     accepted: list[Match] = []
@@ -218,8 +215,8 @@ def insert_matches(rows: Sequence[MatchRow], now: dt.datetime) -> None:
 
 
 def _move_releases(moves: list[tuple[int, int]]) -> None:
-    """Point each (release id, game id) release at its game: one UPDATE … FROM VALUES per
-    batch on PostgreSQL, an executemany on SQLite (where each statement costs microseconds)."""
+    """Point each (release id, game id) release at its game: one UPDATE … FROM unnest(arrays)
+    on PostgreSQL, an executemany on SQLite (where each statement costs microseconds)."""
     table = Release._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
@@ -228,13 +225,11 @@ def _move_releases(moves: list[tuple[int, int]]) -> None:
                 [(game, release) for release, game in moves],
             )
             return
-        for batch in chunks(moves, 5000):
-            values = ", ".join(["(%s, %s)"] * len(batch))
-            cursor.execute(
-                f"UPDATE {table} AS r SET game_id = v.game FROM (VALUES {values}) "
-                "AS v(id, game) WHERE r.id = v.id",
-                [value for pair in batch for value in pair],
-            )
+        cursor.execute(
+            f"UPDATE {table} AS r SET game_id = v.game "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, game) WHERE r.id = v.id",
+            [[release for release, _ in moves], [game for _, game in moves]],
+        )
 
 
 def _merge_summary(plan: PlannedMerge, snapshots: dict[int, dict[str, Any]]) -> str:
@@ -450,12 +445,8 @@ def _rows_where_in(
     query (plain integer columns only, which need no converters)."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        for chunk in chunks(list(values)):
-            cursor.execute(
-                f"SELECT {', '.join(columns)} FROM {table} "
-                f"WHERE {column} IN ({', '.join(['%s'] * len(chunk))})",
-                list(chunk),
-            )
+        for condition, params in where_in(column, values):
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {condition}", params)
             yield from cursor.fetchall()
 
 
@@ -472,12 +463,8 @@ def _snapshots(game_ids: list[int]) -> dict[int, dict[str, Any]]:
     select = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     snapshots: dict[int, dict[str, Any]] = {}
     with connection.cursor() as cursor:
-        for chunk in chunks(game_ids):
-            cursor.execute(
-                f"SELECT {select} FROM {Game._meta.db_table} "
-                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                list(chunk),
-            )
+        for condition, params in where_in("id", game_ids):
+            cursor.execute(f"SELECT {select} FROM {Game._meta.db_table} WHERE {condition}", params)
             for row in cursor.fetchall():
                 snapshot = {}
                 for name, value in zip(names, row, strict=True):
@@ -487,12 +474,8 @@ def _snapshots(game_ids: list[int]) -> dict[int, dict[str, Any]]:
                 snapshots[snapshot["id"]] = snapshot
         for name, column in (("_genres", "genre_id"), ("_categories", "category_id")):
             table = getattr(Game, name[1:]).through._meta.db_table
-            for chunk in chunks(game_ids):
-                cursor.execute(
-                    f"SELECT game_id, {column} FROM {table} "
-                    f"WHERE game_id IN ({', '.join(['%s'] * len(chunk))})",
-                    list(chunk),
-                )
+            for condition, params in where_in("game_id", game_ids):
+                cursor.execute(f"SELECT game_id, {column} FROM {table} WHERE {condition}", params)
                 for game_id, tag_id in cursor.fetchall():
                     snapshots[game_id].setdefault(name, []).append(tag_id)
     return snapshots
