@@ -321,7 +321,8 @@ def game_detail(user, game_id: int) -> GameDetail:
         visible_entries(user)
         .filter(release__game_id=game_id)
         .select_related("release__platform", "library__platform")
-        .order_by("release__platform__sort_order")
+        # Stable within a platform too: a merged game can hold two copies of one store.
+        .order_by("release__platform__sort_order", "library_id", "release_id")
     )
     if not entries:
         raise Game.DoesNotExist(f"No game {game_id} in your library.")
