@@ -1,8 +1,9 @@
 """The match review page and a merged game's page in Chromium, against a real server: a suggestion
 shows both sides and its evidence; accepting it makes one game listing both stores; a rejection
 stays rejected when matching runs again as a sync runs it; a merge is undone from the recent
-decisions; the keyboard accepts and rejects; a merged game's page shows one title, each store's
-playtime, last played and achievements, and the total.
+decisions; the keyboard accepts and rejects; two games found by search merge and a release splits
+off again; a merged game's page shows one title, each store's playtime, last played and
+achievements, and the total.
 
 Its own server (`manage.py serve --no-worker`) with its own data: each test seeds its games with the
 factories and runs the matching service in that server's environment (`manage.py shell`), exactly
@@ -358,3 +359,44 @@ done(joins=len(report.joins), game=steam.release.game_id)
     expect(copies.nth(1)).to_contain_text("Last played Nov 20, 2025 · 1 / 2 achievements")
     expect(page.get_by_test_id("owned-total")).to_contain_text("105 h")
     expect(page.locator(".hero-stats")).to_contain_text("105 h")
+
+
+def test_it_merges_two_games_found_by_search_and_splits_a_release_off(page: Page, review_server):
+    # Titles the matcher does not link: only the user knows these are one game.
+    seeded = seed(
+        review_server,
+        """
+steam = own("steam", "261570", "Ori Blind Forest", 2015, 480)
+gog = own("gog", "1436867224", "Ori Definitive Edition Collection", 2016, 120)
+done(games=[steam.release.game_id, gog.release.game_id])
+""",
+    )
+    kept, folded = seeded["games"]
+
+    page.goto("/matches/")
+    page.get_by_label("First game").press_sequentially("Ori Blind", delay=20)
+    keep = page.locator("#game-candidates").get_by_role("radio")
+    expect(keep).to_have_count(1)
+    expect(page.locator("#game-candidates")).to_contain_text(f"game {kept} · Steam")
+    page.get_by_label("Second game").press_sequentially("Definitive Edition Coll", delay=20)
+    fold = page.locator("#other-candidates").get_by_role("radio")
+    expect(fold).to_have_count(1)
+    expect(page.locator("#other-candidates")).to_contain_text(f"game {folded} · GOG")
+    keep.check()
+    fold.check()
+    page.get_by_role("button", name="Merge", exact=True).click()
+
+    expect(
+        page.get_by_text("Merged “Ori Definitive Edition Collection” into “Ori Blind Forest”.")
+    ).to_be_visible()
+    page.goto(f"/games/{kept}/")
+    copies = page.get_by_test_id("owned-copy")
+    expect(copies).to_have_count(2)
+    expect(page.get_by_test_id("owned-total")).to_contain_text("10 h")
+
+    copies.filter(has_text="GOG").get_by_role("button", name="Split off").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Matches")
+    expect(page.locator("#changes li").first).to_contain_text("split")
+    page.goto(f"/games/{kept}/")
+    expect(page.get_by_test_id("owned-copy")).to_have_count(1)
+    expect(page.get_by_test_id("owned-copy")).to_contain_text("Steam")
