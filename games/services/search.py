@@ -23,7 +23,7 @@ from django.db.models import (
     Window,
 )
 
-from games.models import Achievement, Game, UnlockedAchievement
+from games.models import Achievement, Game
 from games.queries import (
     PAGE_SIZE,
     SORTS,
@@ -335,7 +335,7 @@ def _describe(detail: GameDetail, entries: list[LibraryGame]) -> GameDetailOut:
     game = detail.game
     release_ids = {entry.release_id for entry in entries}
     achievements = [a for a in detail.achievements if a.release_id in release_ids]
-    unlocked_in = _unlocked_by_library(entries)
+    unlocked_in = _unlocked_by_library(detail, entries)
     unlocked_ids = set().union(*unlocked_in.values()) if unlocked_in else set()
     # Each copy's own progress, counted once by game_detail per library and release: a library
     # holding two releases of a merged game must not credit one with the other's unlocks.
@@ -378,15 +378,17 @@ def _describe(detail: GameDetail, entries: list[LibraryGame]) -> GameDetailOut:
     )
 
 
-def _unlocked_by_library(entries: list[LibraryGame]) -> dict[int, dict[int, datetime | None]]:
-    """{library id: {achievement id: unlocked_at}} for the releases of ENTRIES."""
-    pairs = UnlockedAchievement.objects.filter(
-        library_id__in={entry.library_id for entry in entries},
-        achievement__release_id__in={entry.release_id for entry in entries},
-    ).values_list("library_id", "achievement_id", "unlocked_at")
+def _unlocked_by_library(
+    detail: GameDetail, entries: list[LibraryGame]
+) -> dict[int, dict[int, datetime | None]]:
+    """{library id: {achievement id: unlocked_at}} for the releases of ENTRIES, from the unlocks
+    game_detail read already (one query for the page, REST and MCP alike)."""
+    library_ids = {entry.library_id for entry in entries}
+    release_ids = {entry.release_id for entry in entries}
     result: dict[int, dict[int, datetime | None]] = {}
-    for library_id, achievement_id, unlocked_at in pairs:
-        result.setdefault(library_id, {})[achievement_id] = unlocked_at
+    for library_id, release_id, achievement_id, unlocked_at in detail.unlocks:
+        if library_id in library_ids and release_id in release_ids:
+            result.setdefault(library_id, {})[achievement_id] = unlocked_at
     return result
 
 

@@ -303,6 +303,14 @@ done(suggestions=len(report.suggestions))
     expect(borderlands).to_have_count(1)
     before = open_count(page)
 
+    # The first suggestion has the focus on arrival; j and k move it.
+    listed = page.locator("[data-review-list] .match")
+    expect(listed.first).to_be_focused()
+    page.keyboard.press("j")
+    expect(listed.nth(1)).to_be_focused()
+    page.keyboard.press("k")
+    expect(listed.first).to_be_focused()
+
     dragon_age.focus()
     page.keyboard.press("r")
     expect(dragon_age).to_have_count(0)
