@@ -128,7 +128,11 @@ def recommendations(
     )
 
 
-@router.get("/cross-platform", response=CrossPlatformGames, summary="Games on several platforms")
+@router.get(
+    "/cross-platform",
+    response=CrossPlatformGames,
+    summary="Games owned on several platforms or twice",
+)
 def cross_platform(
     request: ApiRequest,
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),

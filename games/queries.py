@@ -313,6 +313,8 @@ class GameDetail:
     total_playtime_minutes: int
     last_played_at: datetime | None = None
     releases: int = 1
+    # Every unlock of the copies: (library id, release id, achievement id, unlocked at).
+    unlocks: list[tuple[int, int, int, datetime | None]] = field(default_factory=list)
 
 
 def game_detail(user, game_id: int) -> GameDetail:
@@ -321,7 +323,8 @@ def game_detail(user, game_id: int) -> GameDetail:
         visible_entries(user)
         .filter(release__game_id=game_id)
         .select_related("release__platform", "library__platform")
-        .order_by("release__platform__sort_order")
+        # Stable within a platform too: a merged game can hold two copies of one store.
+        .order_by("release__platform__sort_order", "library_id", "release_id")
     )
     if not entries:
         raise Game.DoesNotExist(f"No game {game_id} in your library.")
@@ -339,9 +342,12 @@ def game_detail(user, game_id: int) -> GameDetail:
     )
     unlocked: dict[int, datetime | None] = {}
     per_copy: dict[tuple[int, int], int] = {}
-    for library_id, release_id, achievement_id, unlocked_at in UnlockedAchievement.objects.filter(
-        library_id__in=library_ids, achievement__release_id__in=release_ids
-    ).values_list("library_id", "achievement__release_id", "achievement_id", "unlocked_at"):
+    unlocks = list(
+        UnlockedAchievement.objects.filter(
+            library_id__in=library_ids, achievement__release_id__in=release_ids
+        ).values_list("library_id", "achievement__release_id", "achievement_id", "unlocked_at")
+    )
+    for library_id, release_id, achievement_id, unlocked_at in unlocks:
         unlocked[achievement_id] = unlocked_at
         per_copy[library_id, release_id] = per_copy.get((library_id, release_id), 0) + 1
     per_release: dict[int, int] = {}
@@ -362,6 +368,7 @@ def game_detail(user, game_id: int) -> GameDetail:
             (entry.last_played_at for entry in entries if entry.last_played_at), default=None
         ),
         releases=len({entry.release_id for entry in entries}),
+        unlocks=unlocks,
     )
 
 

@@ -397,9 +397,15 @@ class Recommendations(_Out):
 
 
 class CrossPlatformGame(_Out):
+    """A game you own more than once: on several platforms, or bought twice on one."""
+
     game_id: int
     title: str
     copies: list[OwnedCopy]
+    platform_count: int = Field(description="Platforms the game is owned on.")
+    duplicate_on: list[str] = Field(
+        description="Platform names where you own more than one copy (a duplicate purchase)."
+    )
     total_playtime_minutes: Minutes
     total_playtime_hours: Hours
     most_played_on: str = Field(description="Platform name with the most playtime.")
@@ -407,7 +413,9 @@ class CrossPlatformGame(_Out):
 
 class CrossPlatformGames(_Out):
     items: list[CrossPlatformGame]
-    total: int = Field(description="Games owned on more than one platform.")
+    total: int = Field(
+        description="Games owned more than once: on several platforms or twice on one."
+    )
 
 
 ExportFormat = Literal["json", "csv"]

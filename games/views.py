@@ -42,7 +42,6 @@ from games.queries import (
     Page,
     catalogue_titles,
     filter_entries,
-    game_detail,
     genres_in_library,
     library_summary,
     most_played,
@@ -74,6 +73,7 @@ from games.services.manual import (
 )
 from games.services.ownership import update_ownership
 from games.services.recommendations import recommend_games
+from games.services.search import game_page
 from libraries.models import LibraryGame
 from libraries.queries import libraries_of, library_states
 
@@ -211,10 +211,13 @@ def suggest(request: PageRequest) -> HttpResponse:
 
 @require_GET
 def game(request: PageRequest, game_id: int) -> HttpResponse:
+    # The same service as GET /api/games/{id} and get_game_details, so every door shows one game
+    # with the same copies, totals and achievement counts.
     try:
-        detail = game_detail(request.user, game_id)
-    except Game.DoesNotExist:
+        page = game_page(request.user, game_id)
+    except NotFound:
         raise Http404("No such game in your library.") from None
+    detail = page.detail
     first = detail.entries[0]
     form = OwnershipForm(
         initial={"status": first.status, "user_rating": first.user_rating, "hidden": first.hidden}
@@ -223,7 +226,14 @@ def game(request: PageRequest, game_id: int) -> HttpResponse:
     return render(
         request,
         "games/game.html",
-        {"detail": detail, "game": detail.game, "form": form, "manual_entries": manual},
+        {
+            "detail": detail,
+            "details": page.details,
+            "copies": page.copies,
+            "game": detail.game,
+            "form": form,
+            "manual_entries": manual,
+        },
     )
 
 

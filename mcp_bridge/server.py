@@ -419,7 +419,8 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
     async def get_cross_platform_games(
         ctx: Context, limit: Limit = 50, offset: Offset = 0
     ) -> CrossPlatformGames:
-        """Games you own on more than one platform, with the playtime on each."""
+        """Games you own more than once: on several platforms, or duplicate purchases (the same game
+        twice on one platform, in two libraries), with the playtime on each copy."""
         return await run_as(who(ctx), cross_platform_games, limit=limit, offset=offset)
 
     @mcp.tool(annotations=READ)

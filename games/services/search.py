@@ -6,8 +6,8 @@ rating cap and the one filter implementation apply to every caller.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,10 +23,11 @@ from django.db.models import (
     Window,
 )
 
-from games.models import Achievement, Game, UnlockedAchievement
+from games.models import Achievement, Game
 from games.queries import (
     PAGE_SIZE,
     SORTS,
+    GameDetail,
     InvalidFilter,
     LibraryFilters,
     filter_entries,
@@ -286,32 +287,63 @@ def _count(condition: Q) -> Count:
     return Count("pk", filter=condition)
 
 
+@dataclass(frozen=True)
+class GamePage:
+    """One game for the web page: the details every door gives (the same numbers as REST and MCP),
+    each copy's record next to its details (the page links to a copy's edit and split), and the
+    loaded game for what only a page has room for (art, screenshots, descriptors, DLCs)."""
+
+    details: GameDetailOut
+    copies: list[tuple[LibraryGame, OwnedCopy]]
+    detail: GameDetail
+
+
+def game_page(user, game_id: int) -> GamePage:
+    """The game page's data, through the same load and shaping as game_details. Raises NotFound."""
+    detail = _owned_game(user, game_id)
+    details = _describe(detail, detail.entries)
+    return GamePage(
+        details=details,
+        copies=list(zip(detail.entries, details.owned_on, strict=True)),
+        detail=detail,
+    )
+
+
 def game_details(user, game_id: int, library_id: int | None = None) -> GameDetailOut:
     """One game as the user owns it: metadata, every copy with its playtime, achievements progress.
 
     With LIBRARY_ID, only the copy in that library counts. Raises NotFound when the game is not
     the user's (or is above their cap): the same answer either way, so nothing leaks.
     """
-    try:
-        detail = game_detail(user, game_id)
-    except Game.DoesNotExist:
-        raise NotFound(f"There is no game {game_id} in your library.") from None
+    detail = _owned_game(user, game_id)
     entries = detail.entries
     if library_id is not None:
         entries = [entry for entry in entries if entry.library_id == library_id]
         if not entries:
             raise NotFound(f"Game {game_id} is not in your library {library_id}.")
+    return _describe(detail, entries)
+
+
+def _owned_game(user, game_id: int) -> GameDetail:
+    try:
+        return game_detail(user, game_id)
+    except Game.DoesNotExist:
+        raise NotFound(f"There is no game {game_id} in your library.") from None
+
+
+def _describe(detail: GameDetail, entries: list[LibraryGame]) -> GameDetailOut:
     game = detail.game
     release_ids = {entry.release_id for entry in entries}
     achievements = [a for a in detail.achievements if a.release_id in release_ids]
-    unlocked_in = _unlocked_by_library(entries)
+    unlocked_in = _unlocked_by_library(detail, entries)
     unlocked_ids = set().union(*unlocked_in.values()) if unlocked_in else set()
-    per_release = Counter(a.release_id for a in achievements)
+    # Each copy's own progress, counted once by game_detail per library and release: a library
+    # holding two releases of a merged game must not credit one with the other's unlocks.
     copies = [
         owned_copy(
             entry,
-            achievements_total=per_release[entry.release_id],
-            achievements_unlocked=len(unlocked_in.get(entry.library_id, ())),
+            achievements_total=entry.achievements_total,
+            achievements_unlocked=entry.achievements_unlocked,
         )
         for entry in entries
     ]
@@ -346,15 +378,17 @@ def game_details(user, game_id: int, library_id: int | None = None) -> GameDetai
     )
 
 
-def _unlocked_by_library(entries: list[LibraryGame]) -> dict[int, dict[int, datetime | None]]:
-    """{library id: {achievement id: unlocked_at}} for the releases of ENTRIES."""
-    pairs = UnlockedAchievement.objects.filter(
-        library_id__in={entry.library_id for entry in entries},
-        achievement__release_id__in={entry.release_id for entry in entries},
-    ).values_list("library_id", "achievement_id", "unlocked_at")
+def _unlocked_by_library(
+    detail: GameDetail, entries: list[LibraryGame]
+) -> dict[int, dict[int, datetime | None]]:
+    """{library id: {achievement id: unlocked_at}} for the releases of ENTRIES, from the unlocks
+    game_detail read already (one query for the page, REST and MCP alike)."""
+    library_ids = {entry.library_id for entry in entries}
+    release_ids = {entry.release_id for entry in entries}
     result: dict[int, dict[int, datetime | None]] = {}
-    for library_id, achievement_id, unlocked_at in pairs:
-        result.setdefault(library_id, {})[achievement_id] = unlocked_at
+    for library_id, release_id, achievement_id, unlocked_at in detail.unlocks:
+        if library_id in library_ids and release_id in release_ids:
+            result.setdefault(library_id, {})[achievement_id] = unlocked_at
     return result
 
 

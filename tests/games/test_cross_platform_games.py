@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from games.services.cross_platform import cross_platform_games
-from tests.games.world import own
 
 
 def test_it_lists_games_owned_on_several_platforms_with_playtime_each(alice, game_world):
@@ -16,14 +15,7 @@ def test_it_lists_games_owned_on_several_platforms_with_playtime_each(alice, gam
         ("gog", 300),
     ]
     assert (game.total_playtime_minutes, game.most_played_on) == (6300, "Steam")
-
-
-def test_it_ignores_two_libraries_on_the_same_platform(alice, game_world):
-    from tests.factories import LibraryFactory
-
-    second_steam = LibraryFactory(owner=alice, display_name="Alice's other Steam")
-    own(second_steam, "", game=game_world.games["Hades"])
-    assert [g.title for g in cross_platform_games(alice).items] == ["Stardew Valley"]
+    assert (game.platform_count, game.duplicate_on) == (2, [])
 
 
 def test_it_shows_nothing_of_other_users(bob, game_world):
