@@ -47,8 +47,11 @@ class Game(models.Model):
         UNAVAILABLE = "unavailable", "No store data"
 
     title = models.CharField(max_length=300)
-    normalized_title = models.CharField(max_length=300, db_index=True, editable=False)
-    sort_title = models.CharField(max_length=300, db_index=True, editable=False)
+    # No index of their own: nothing looks a game up by its normalised title (the matcher keys
+    # titles in memory), and the keyset index (sort_title, id) serves every sort by title.
+    # Each index is paid on every insert of a first sync.
+    normalized_title = models.CharField(max_length=300, editable=False)
+    sort_title = models.CharField(max_length=300, editable=False)
     game_type = models.CharField(max_length=8, choices=Type.choices, default=Type.GAME)
     parent = models.ForeignKey(
         "self",
