@@ -22,7 +22,7 @@ import sys
 
 from benchmarks.bench_matching import RELEASES, SEED, STORES, _household
 from benchmarks.bench_mcp import STDIO_TARGET_P95
-from benchmarks.bench_pages import PAGE_TARGET_P95, SEARCH_TARGET_P95, SAMPLES, WARMUP, measure
+from benchmarks.bench_pages import PAGE_TARGET_P95, SAMPLES, SEARCH_TARGET_P95, WARMUP, measure
 from benchmarks.support import engine_name, ms, percentile, setup_django, table
 
 
