@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from games.models import Achievement, UnlockedAchievement
 from games.services.catalogue import BULK_BATCH_SIZE, clean_url
 from libraries.models import LibraryGame, SyncRun
-from libraries.services.phases import Job, is_item_error, start_resumable_phase
+from libraries.services.phases import Job, PhaseSteps, Track, drain, is_item_error
 from platforms.errors import PlatformError
 from platforms.records import AchievementDefinition, PlayerAchievements
 
@@ -79,8 +79,13 @@ class _AchievementResult:
 
 
 def phase_achievements(job: Job) -> None:
+    drain(achievements_steps(job, Track(job, Phase.ACHIEVEMENTS)))
+
+
+def achievements_steps(job: Job, track: Track) -> PhaseSteps:
+    """The phase, yielding before each game's Web API requests (see phases.PhaseSteps)."""
     entries = _achievements_queryset(job)
-    cursor, done = start_resumable_phase(job, Phase.ACHIEVEMENTS, entries, "release_id")
+    cursor, done = track.start(entries, "release_id")
     has_schema = Exists(Achievement.objects.filter(release_id=OuterRef("release_id")))
     while batch := list(
         entries.filter(release_id__gt=cursor)
@@ -92,6 +97,7 @@ def phase_achievements(job: Job) -> None:
         hidden = False
         try:
             for release_id, external_id, stored in batch:
+                yield
                 result = _fetch_achievements(job, release_id, external_id, stored)
                 if result is not None and result.player.status == "private":
                     hidden = True
@@ -102,24 +108,24 @@ def phase_achievements(job: Job) -> None:
                         release_id, None, PlayerAchievements("no_stats", []), failed=True
                     )
                 )
-                job.progress.tick(done + len(results))
+                track.tick(done + len(results))
         finally:
             if results:
                 with transaction.atomic():
                     _store_achievements(job, results)
                     cursor, done = results[-1].release_id, done + len(results)
-                    job.progress.checkpoint(done=done, position=job.position(after=cursor))
+                    track.save(done, cursor)
         if hidden:
             # A profile-wide setting: every further request would say the same. A state to
             # show on a successful run, not an error.
-            job.progress.checkpoint(
-                done=job.run.total,
+            track.end(
                 error_code="achievements_private",
                 error_message=f"{job.spec.name} keeps this profile's achievements private, so "
                 "they were not read. Make the profile's game details public in "
                 f"{job.spec.name}'s privacy settings to see them.",
             )
             return
+    track.end()
 
 
 def _fetch_achievements(

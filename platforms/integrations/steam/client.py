@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 import httpx
 
-from platforms.contract import Connection, CredentialStore
+from platforms.contract import Capability, Connection, CredentialStore
 from platforms.errors import (
     InvalidCredentials,
     InvalidIdentifier,
@@ -152,6 +152,11 @@ class SteamClient:
     def store_limiter(self) -> SlidingWindowLimiter:
         """The store budget; the metadata phase's ETA is bounded by it, not by us."""
         return self._store.limiter
+
+    def budget_for(self, capability: Capability) -> SlidingWindowLimiter | None:
+        """Metadata comes from the store (its own per-IP limit), everything else from the
+        Web API (the key's quota); see contract.BudgetedClient."""
+        return self.store_limiter if capability == Capability.METADATA else self.api_limiter
 
     def close(self) -> None:
         self._api.close()
