@@ -239,6 +239,14 @@ class AchievementsClient(Protocol):
 
 
 @runtime_checkable
+class PercentagesClient(Protocol):
+    """An achievements client that reads global unlock rates on their own (one request), so a
+    sync can show rarity for achievements it named from the player's answer, before the schema."""
+
+    def get_global_percentages(self, external_id: str) -> dict[str, float] | None: ...
+
+
+@runtime_checkable
 class BudgetedClient(Protocol):
     """A client whose capabilities draw on separate request budgets (rate limiters). A sync
     runs two phases whose budgets differ side by side instead of one after the other, since

@@ -260,11 +260,13 @@ class SteamClient:
             entries = stats.get("achievements") or []
         if not entries:
             return []
-        percentages = self._global_percentages(app)
+        percentages = self.get_global_percentages(app)
         with _shape(_SCHEMA):
             return [parsing.parse_achievement_definition(e, percentages) for e in entries]
 
-    def _global_percentages(self, app: str) -> dict[str, float] | None:
+    def get_global_percentages(self, appid: int | str) -> dict[str, float] | None:
+        """Share of all players who unlocked each achievement, by name; None when unknown."""
+        app = _check_appid(appid)
         # Keyless endpoint: a 403 here means an unknown app, never a bad key. Percentages are
         # decoration, so anything but a transient failure just leaves them out.
         response = self._api.get(_GLOBAL_PERCENTAGES, {"gameid": app, "format": "json"})
