@@ -32,7 +32,7 @@ def test_it_reads_achievements_while_store_details_are_still_being_fetched(libra
 
 
 def test_a_run_stopped_mid_way_resumes_both_phases_without_asking_twice(
-    library, steam, world, published, django_capture_on_commit_callbacks
+    library, steam, world, alice, client, published, django_capture_on_commit_callbacks
 ):
     steam.set_rate_limit("store", (10, 3600))  # the store stops answering after 10 lookups
     steam.retry_after = 120
@@ -52,6 +52,10 @@ def test_a_run_stopped_mid_way_resumes_both_phases_without_asking_twice(
     rows = {row.code: row for row in sync_phases(run)}
     assert rows["details"].state == rows["achievements"].state == "current"
     assert (rows["achievements"].done, rows["achievements"].alongside) == (beside["done"], True)
+    client.force_login(alice)
+    page = client.get(f"/libraries/{library.pk}/sync/status/").content.decode()
+    assert 'data-state="current" data-phase-name="achievements"' in page
+    assert "Alongside the store details" in page
 
     steam.set_rate_limit("store", None)
     steam.reset_log()
