@@ -133,6 +133,11 @@ class Release(models.Model):
     has_stats = models.BooleanField(
         default=False, help_text="The store reports achievements or stats."
     )
+    achievement_schema_pending = models.BooleanField(
+        default=False,
+        help_text="Its achievements were named from a player's answer; the schema (icons, "
+        "hidden flags) is read by a later sync.",
+    )
     raw = models.JSONField(
         default=dict, blank=True, help_text="The store's metadata payload as received."
     )

@@ -51,6 +51,12 @@ class SyncCounts(TypedDict):
     errors: int
 
 
+class AlongsideProgress(TypedDict):
+    done: int
+    total: int
+    finished: bool
+
+
 class SyncProgressMessage(TypedDict):
     """One progress hint. ``type`` doubles as the consumer handler name (``sync_progress``)."""
 
@@ -68,6 +74,8 @@ class SyncProgressMessage(TypedDict):
     error_code: str
     error_message: str
     counts: SyncCounts
+    # Phases running alongside ``phase`` (achievements beside details), as of their last batch.
+    alongside: dict[str, AlongsideProgress]
     seq: int
     ts: str
 
@@ -165,6 +173,22 @@ def heartbeat_for(run: SyncRun) -> Heartbeat:
         interval=settings.SYNC_STALE_AFTER_SECONDS / 4,
         lifetime=float(settings.CELERY_TASK_TIME_LIMIT) if in_task else None,
     )
+
+
+def alongside_of(run: SyncRun) -> dict[str, AlongsideProgress]:
+    """The progress of phases running alongside the run's phase (see libraries.services.phases)."""
+    if run.status != SyncRun.Status.RUNNING and run.status != SyncRun.Status.RATE_LIMITED:
+        return {}
+    states = (run.position or {}).get("alongside") or {}
+    return {
+        str(phase): {
+            "done": int(state.get("done", 0)),
+            "total": int(state.get("total", 0)),
+            "finished": bool(state.get("finished")),
+        }
+        for phase, state in states.items()
+        if isinstance(state, dict)
+    }
 
 
 class SyncProgress:
@@ -286,6 +310,7 @@ class SyncProgress:
             "error_code": run.error_code,
             "error_message": run.error_message,
             "counts": counts_of(run),
+            "alongside": alongside_of(run),
             "seq": self._seq,
             "ts": timezone.now().isoformat(),
         }

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from platforms.records import (
     AchievementDefinition,
@@ -30,6 +30,9 @@ from platforms.records import (
     PlayerAchievements,
     PlayerProfile,
 )
+
+if TYPE_CHECKING:
+    from platforms.ratelimit import SlidingWindowLimiter
 
 
 class Kind(StrEnum):
@@ -233,6 +236,23 @@ class MetadataClient(Protocol):
 class AchievementsClient(Protocol):
     def get_achievement_schema(self, external_id: str) -> list[AchievementDefinition]: ...
     def get_player_achievements(self, account_id: str, external_id: str) -> PlayerAchievements: ...
+
+
+@runtime_checkable
+class PercentagesClient(Protocol):
+    """An achievements client that reads global unlock rates on their own (one request), so a
+    sync can show rarity for achievements it named from the player's answer, before the schema."""
+
+    def get_global_percentages(self, external_id: str) -> dict[str, float] | None: ...
+
+
+@runtime_checkable
+class BudgetedClient(Protocol):
+    """A client whose capabilities draw on separate request budgets (rate limiters). A sync
+    runs two phases whose budgets differ side by side instead of one after the other, since
+    waiting for one budget need not leave the other unspent."""
+
+    def budget_for(self, capability: Capability) -> SlidingWindowLimiter | None: ...
 
 
 # credentials → a ready client; reads its URLs, limits and retries from Django settings.

@@ -63,6 +63,10 @@ class WindowStore(Protocol):
         """Refuse every request on ``key`` for ``seconds`` (never shortening a longer pause)."""
         ...
 
+    def peek(self, key: str, limit: int, window: float, now: float) -> float:
+        """How long until ``try_acquire`` would admit one request (0: now); logs nothing."""
+        ...
+
 
 class MemoryWindowStore:
     """An in-process store; thread-safe, for embedded mode and tests."""
@@ -89,6 +93,16 @@ class MemoryWindowStore:
                 log.append(now)
                 return Decision(True, 0.0, now)
             return Decision(False, log[0] + window - now, now)
+
+    def peek(self, key: str, limit: int, window: float, now: float) -> float:
+        with self._lock:
+            log = self._logs.get(key) or deque()
+            now = max(now, log[-1]) if log else now
+            paused_until = self._paused_until.get(key, -math.inf)
+            if paused_until > now:
+                return paused_until - now
+            live = [t for t in log if t > now - window]
+            return 0.0 if len(live) < limit else live[0] + window - now
 
     def pause(self, key: str, seconds: float, now: float) -> None:
         with self._lock:
@@ -121,6 +135,29 @@ if redis.call('ZCARD', KEYS[1]) < limit then
 end
 local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
 return {0, string.format('%.0f', oldest + window - now), string.format('%.0f', now)}
+"""
+
+# try_acquire's answer without logging an admission (read-only).
+_PEEK_LUA = """
+local now
+if ARGV[3] == '' then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+else
+  now = tonumber(ARGV[3])
+end
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > now then
+  return string.format('%.0f', paused - now)
+end
+local floor = string.format('(%.0f', now - window)
+if redis.call('ZCOUNT', KEYS[1], floor, '+inf') < limit then
+  return '0'
+end
+local oldest = tonumber(redis.call('ZRANGEBYSCORE', KEYS[1], floor, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)[2])
+return string.format('%.0f', math.max(0, oldest + window - now))
 """
 
 _PAUSE_LUA = """
@@ -157,6 +194,7 @@ class RedisWindowStore:
         self._server_time = server_time
         self._acquire = client.register_script(_ACQUIRE_LUA)
         self._pause = client.register_script(_PAUSE_LUA)
+        self._peek = client.register_script(_PEEK_LUA)
 
     def _now_arg(self, now: float) -> str:
         return "" if self._server_time else str(round(now * 1_000_000))
@@ -168,6 +206,14 @@ class RedisWindowStore:
             args=[limit, round(window * 1_000_000), self._now_arg(now), uuid.uuid4().hex],
         )
         return Decision(bool(int(admitted)), int(wait_us) / 1_000_000, int(at_us) / 1_000_000)
+
+    def peek(self, key: str, limit: int, window: float, now: float) -> float:
+        full_key = self._prefix + key
+        wait_us = self._peek(
+            keys=[full_key, full_key + ":paused"],
+            args=[limit, round(window * 1_000_000), self._now_arg(now)],
+        )
+        return int(wait_us) / 1_000_000
 
     def pause(self, key: str, seconds: float, now: float) -> None:
         self._pause(
@@ -224,6 +270,11 @@ class SlidingWindowLimiter:
                     retry_at=retry_at,
                 )
             self._sleep(wait)
+
+    def wait_time(self) -> float:
+        """Seconds until ``acquire`` would admit a request at once (0: now), taking no slot.
+        Another sharer may take the slot first; this is for choosing what to do next."""
+        return self._store.peek(self.name, self.requests, self.seconds, self._clock())
 
     def penalize(self, until_ts: float) -> None:
         """Stop every sharer of this limiter until ``until_ts`` (a reading of this limiter's

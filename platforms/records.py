@@ -132,6 +132,10 @@ class PlayerAchievement:
     api_name: str
     unlocked: bool
     unlocked_at: datetime | None
+    # Sent by stores that name achievements in the player's answer (Steam with ``l=``): enough
+    # to show them before the schema is read. ``description`` is "" for a hidden achievement.
+    display_name: str = ""
+    description: str | None = None  # None: the answer did not describe it
 
 
 AchievementStatus = Literal["ok", "private", "no_stats"]

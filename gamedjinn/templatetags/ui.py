@@ -154,6 +154,8 @@ class PhaseRow:
     done: int = 0
     total: int = 0
     summary: str = ""
+    percent: int = 0
+    alongside: bool = False  # running beside the run's phase, with its own count and no ETA
 
 
 _PHASE_SUMMARIES = {
@@ -175,19 +177,26 @@ def sync_phases(run) -> list[PhaseRow]:
     planned = run.phases or order
     finished = run.phase == SyncRun.Phase.DONE or run.status == SyncRun.Status.SUCCEEDED
     current = order.index(run.phase) if run.phase in order else len(order)
+    # A phase running alongside the current one (achievements beside details) is current too.
+    alongside = {} if finished else ((run.position or {}).get("alongside") or {})
     rows = []
     for index, code in enumerate(order):
+        beside = alongside.get(code) if index > current else None
         if code not in planned:
             state = "skipped"
-        elif finished or index < current:
+        elif finished or index < current or (beside and beside.get("finished")):
             state = "done"
-        elif index == current:
+        elif index == current or beside:
             state = "current"
         else:
             state = "pending"
         row = PhaseRow(code=code, label=labels[code], state=state)
-        if state == "current":
-            row.done, row.total = run.done, run.total
+        if state == "current" and beside:
+            row.done, row.total = int(beside.get("done", 0)), int(beside.get("total", 0))
+            row.alongside = True
+            row.percent = min(100, row.done * 100 // row.total) if row.total else 0
+        elif state == "current":
+            row.done, row.total, row.percent = run.done, run.total, run.percent
         elif state == "done":
             row.summary = _PHASE_SUMMARIES[code](run)
         rows.append(row)

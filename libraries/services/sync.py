@@ -3,7 +3,13 @@ endpoints and MCP tools call in; the phases themselves live in libraries.service
 
 A run does the phases its store's capabilities allow, in order, each resumable from the position
 saved after every batch: ``owned`` (every source), ``details`` (stores with metadata) and
-``achievements`` (stores with achievements).
+``achievements`` (stores with achievements). When the store's client draws metadata and
+achievements from different request budgets (Steam: the store's per-IP limit and the Web API
+key's quota), those two phases run side by side in the one task: before each request the phase
+whose budget admits it sooner goes, so neither budget idles while the other is waited for, and
+the run takes about as long as the longer phase instead of both together. The run shows the
+metadata phase meanwhile; the achievements phase keeps its own cursor in the position and, if
+it is not done when the metadata is, carries on as the run's phase from there.
 
 Failure policy: a rate limit parks the run as ``rate_limited`` with ``retry_at`` and re-enqueues
 it for then; credentials the store no longer accepts park the *library* as needing to be
@@ -36,12 +42,18 @@ from libraries.models import Library, SyncRun
 from libraries.progress import RunLost, SyncProgress, SyncProgressMessage
 from libraries.services.imports import client_for_run
 from libraries.services.libraries import LibraryError, mark_needs_reconnect
-from libraries.services.phases import PHASE_CAPABILITY, Job, SliceExhausted
-from libraries.services.phases.achievements import phase_achievements
-from libraries.services.phases.details import phase_details
+from libraries.services.phases import (
+    PHASE_CAPABILITY,
+    Job,
+    PhaseSteps,
+    SliceExhausted,
+    Track,
+)
+from libraries.services.phases.achievements import achievements_steps, phase_achievements
+from libraries.services.phases.details import details_steps, phase_details
 from libraries.services.phases.owned import phase_owned
 from platforms import registry
-from platforms.contract import IntegrationSpec
+from platforms.contract import BudgetedClient, IntegrationSpec
 from platforms.errors import (
     InvalidCredentials,
     InvalidIdentifier,
@@ -312,8 +324,20 @@ def run_sync(
         spec = _spec(library)
         with client_for_run(library, spec) as client:
             job = Job(run, library, spec, client, progress, deadline)
-            for phase in remaining_phases(run, spec):
-                _PHASES[phase](job)
+            phases = remaining_phases(run, spec)
+            if run.phase == Phase.DETAILS and Phase.DETAILS in phases:
+                # Interrupted while the achievements phase ran alongside: it resumes too.
+                job.alongside = dict((run.position or {}).get("alongside") or {})
+            while phases:
+                phase = phases.pop(0)
+                partner = _alongside_partner(job, phase, phases)
+                if partner is None:
+                    _PHASES[phase](job)
+                    continue
+                _side_by_side(job, phase, partner)
+                if job.alongside.get(partner, {}).get("finished"):
+                    phases.remove(partner)
+                    job.alongside.pop(partner)
         with transaction.atomic():
             progress.finish(Status.SUCCEEDED, phase=Phase.DONE, position={})
             Library.objects.filter(pk=library.pk).update(last_synced_at=run.finished_at)
@@ -450,6 +474,79 @@ _PHASES: dict[str, Callable[[Job], None]] = {
     Phase.DETAILS: phase_details,
     Phase.ACHIEVEMENTS: phase_achievements,
 }
+
+_STEPS: dict[str, Callable[[Job, Track], PhaseSteps]] = {
+    Phase.DETAILS: details_steps,
+    Phase.ACHIEVEMENTS: achievements_steps,
+}
+
+# A lead phase → the phase that may run alongside it.
+_PARTNERS: dict[str, str] = {Phase.DETAILS: Phase.ACHIEVEMENTS}
+
+
+def _budgets(job: Job, *phases: str) -> list[Any]:
+    client = job.client
+    if not isinstance(client, BudgetedClient):
+        return []
+    return [client.budget_for(PHASE_CAPABILITY[phase]) for phase in phases]
+
+
+def _alongside_partner(job: Job, phase: str, following: list[str]) -> str | None:
+    """The phase to run alongside ``phase``: the next one, when their budgets differ."""
+    partner = _PARTNERS.get(phase)
+    if partner is None or partner not in following:
+        return None
+    budgets = _budgets(job, phase, partner)
+    if len(budgets) != 2 or None in budgets or budgets[0].name == budgets[1].name:
+        return None
+    return partner
+
+
+def _side_by_side(job: Job, lead_phase: str, side_phase: str) -> None:
+    """Run ``lead_phase`` as the run's phase and ``side_phase`` alongside it until the lead is
+    done; each request goes to the phase whose budget admits it sooner. The side phase's
+    unfinished rest is left in ``job.alongside`` for the caller to continue as a lead phase."""
+    lead_budget, side_budget = _budgets(job, lead_phase, side_phase)
+    lead = _STEPS[lead_phase](job, Track(job, lead_phase))
+    side_track = Track(job, side_phase, alongside=True)
+    side: PhaseSteps | None = None
+    try:
+        if not _step(lead):  # the lead had nothing to do
+            return
+        if not side_track.finished:
+            side = _STEPS[side_phase](job, side_track)
+            if not _step(side):
+                side = None
+        side_went_last = False
+        while True:
+            if side is not None:
+                lead_wait, side_wait = lead_budget.wait_time(), side_budget.wait_time()
+                if side_wait < lead_wait or (side_wait == lead_wait and not side_went_last):
+                    side_went_last = True
+                    if not _step(side):
+                        side = None
+                    continue
+            side_went_last = False
+            if not _step(lead):
+                return
+    finally:
+        # The lead finished or something stopped the run: the side phase keeps what it read.
+        if side is not None:
+            try:
+                side.close()
+            except Exception:
+                logger.warning(
+                    "Sync run %s: %s could not save its last batch",
+                    job.run.pk,
+                    side_phase,
+                    exc_info=True,
+                )
+        lead.close()
+
+
+def _step(steps: PhaseSteps) -> bool:
+    """Let a phase make its next request; False once it is done."""
+    return next(steps, StopIteration) is not StopIteration
 
 
 # --- the schedule -------------------------------------------------------------------------------

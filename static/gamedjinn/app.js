@@ -232,6 +232,18 @@
         else if (name === "percent") field.textContent = `${msg.percent}%`;
         else if (name === "eta") field.textContent = etaText(msg.eta_seconds);
       }
+      // A phase running alongside (achievements beside details) has its own count.
+      for (const [code, side] of Object.entries(msg.alongside || {})) {
+        const row = $(`[data-phase-name="${code}"]`, el);
+        const sideBar = row && $("progress", row);
+        if (!row || !sideBar || row.dataset.state !== "current") continue;
+        sideBar.max = Math.max(side.total, 1); sideBar.value = side.done;
+        for (const field of $$("[data-field]", row)) {
+          if (field.dataset.field === "done") field.textContent = side.done.toLocaleString();
+          else if (field.dataset.field === "total") field.textContent = side.total.toLocaleString();
+          else if (field.dataset.field === "percent") field.textContent = `${side.total ? Math.min(100, Math.floor(side.done * 100 / side.total)) : 0}%`;
+        }
+      }
     }
   }
 

@@ -39,6 +39,9 @@ class RecordingStore:
     def pause(self, key: str, seconds: float, now: float) -> None:
         self.inner.pause(key, seconds, now)
 
+    def peek(self, key: str, limit: int, window: float, now: float) -> float:
+        return self.inner.peek(key, limit, window, now)
+
 
 def busiest_window(times: list[float], seconds: float) -> int:
     """The most admissions found in any half-open window (t - seconds, t]."""

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from games.models import Release, SourceMetadata
 from games.services.catalogue import parent_games, resolve_metadata, stale_before, store_metadata
 from libraries.models import SyncRun
-from libraries.services.phases import Job, is_item_error, start_resumable_phase
+from libraries.services.phases import Job, PhaseSteps, Track, drain, is_item_error
 from platforms.errors import PlatformError
 from platforms.records import GameDetails
 
@@ -54,8 +54,13 @@ def details_queryset(job: Job) -> QuerySet[Release]:
 
 
 def phase_details(job: Job) -> None:
+    drain(details_steps(job, Track(job, Phase.DETAILS)))
+
+
+def details_steps(job: Job, track: Track) -> PhaseSteps:
+    """The phase, yielding before each store request (see phases.PhaseSteps)."""
     pending = details_queryset(job)
-    cursor, done = start_resumable_phase(job, Phase.DETAILS, pending, "id")
+    cursor, done = track.start(pending, "id")
     while batch := list(
         pending.filter(id__gt=cursor).values_list("id", "external_id")[:DETAILS_BATCH_SIZE]
     ):
@@ -63,14 +68,18 @@ def phase_details(job: Job) -> None:
         fetched: list[tuple[int, _Lookup]] = []
         try:
             for release_id, external_id in batch:
+                yield
                 fetched.append((release_id, _fetch_details(job, external_id)))
-                job.progress.tick(done + len(fetched))
+                track.tick(done + len(fetched))
         finally:
+            # Also when the phase is stopped at a yield (the other phase failed): every lookup
+            # made is kept.
             if fetched:
                 with transaction.atomic():
                     _store_details(job, fetched)
                     cursor, done = fetched[-1][0], done + len(fetched)
-                    job.progress.checkpoint(done=done, position=job.position(after=cursor))
+                    track.save(done, cursor)
+    track.end()
 
 
 def _fetch_details(job: Job, external_id: str) -> _Lookup:

@@ -77,6 +77,9 @@ SPEC = IntegrationSpec(
         # uses the same key. (100/300 was 28,800 a day, and made a 1,000-game first sync's
         # achievements phase take over an hour.)
         SettingSpec("STEAM_API_RATE_LIMIT", "rate_limit", "250/300"),
+        # The store's appdetails is limited per IP, separately from the key: about 200 per
+        # 5 minutes (community-observed; repeated 429s earn hours-long 403 blocks). Being a
+        # different budget, the metadata phase runs beside the achievements phase.
         SettingSpec("STEAM_STORE_RATE_LIMIT", "rate_limit", "200/300"),
         SettingSpec("STEAM_HTTP_TIMEOUT", "float", "10.0"),
     ),

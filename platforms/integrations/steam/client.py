@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 import httpx
 
-from platforms.contract import Connection, CredentialStore
+from platforms.contract import Capability, Connection, CredentialStore
 from platforms.errors import (
     InvalidCredentials,
     InvalidIdentifier,
@@ -153,6 +153,11 @@ class SteamClient:
         """The store budget; the metadata phase's ETA is bounded by it, not by us."""
         return self._store.limiter
 
+    def budget_for(self, capability: Capability) -> SlidingWindowLimiter | None:
+        """Metadata comes from the store (its own per-IP limit), everything else from the
+        Web API (the key's quota); see contract.BudgetedClient."""
+        return self.store_limiter if capability == Capability.METADATA else self.api_limiter
+
     def close(self) -> None:
         self._api.close()
         self._store.close()
@@ -255,11 +260,13 @@ class SteamClient:
             entries = stats.get("achievements") or []
         if not entries:
             return []
-        percentages = self._global_percentages(app)
+        percentages = self.get_global_percentages(app)
         with _shape(_SCHEMA):
             return [parsing.parse_achievement_definition(e, percentages) for e in entries]
 
-    def _global_percentages(self, app: str) -> dict[str, float] | None:
+    def get_global_percentages(self, appid: int | str) -> dict[str, float] | None:
+        """Share of all players who unlocked each achievement, by name; None when unknown."""
+        app = _check_appid(appid)
         # Keyless endpoint: a 403 here means an unknown app, never a bad key. Percentages are
         # decoration, so anything but a transient failure just leaves them out.
         response = self._api.get(_GLOBAL_PERCENTAGES, {"gameid": app, "format": "json"})

@@ -183,10 +183,14 @@ def parse_player_achievement(entry: dict[str, Any]) -> PlayerAchievement:
     if not isinstance(api_name, str) or not api_name:
         raise ValueError("achievement without an apiname")
     unlocked = _int(entry.get("achieved")) == 1
+    description = entry.get("description")
     return PlayerAchievement(
         api_name=api_name,
         unlocked=unlocked,
         unlocked_at=from_unix(entry.get("unlocktime")) if unlocked else None,
+        # With l=<language>: the name, and a description that is "" for hidden achievements.
+        display_name=_text(entry.get("name")),
+        description=_text(description) if isinstance(description, str) else None,
     )
 
 
