@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('games', '0007_game_time_to_beat'),
+        ('games', '0008_release_achievement_schema_pending'),
     ]
 
     operations = [
