@@ -7,11 +7,9 @@ with the "read" scope may only read.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -19,8 +17,8 @@ from gamedjinn.api_auth import require_write
 from gamedjinn.api_schemas import JsonObjectBody
 from gamedjinn.request_types import ApiRequest
 from libraries.models import Library, SyncRun
-from libraries.progress import SyncCounts, counts_of
-from libraries.queries import counted_libraries, library_for
+from libraries.queries import counted_libraries, library_for, run_for, sync_history
+from libraries.schemas import LibraryOut, SyncRunOut, library_out, run_out
 from libraries.services.imports import import_uploaded_file
 from libraries.services.libraries import (
     MAX_SYNC_INTERVAL_HOURS,
@@ -31,6 +29,9 @@ from libraries.services.libraries import (
 )
 from libraries.services.sync import SyncAlreadyRunning, request_sync, retry_now
 from libraries.uploads import upload_limit_bytes, upload_refused, upload_refused_sentence
+
+if TYPE_CHECKING:
+    from libraries.queries import CountedLibrary
 
 router = Router(tags=["libraries"])
 
@@ -68,47 +69,6 @@ class LibraryPatch(JsonObjectBody):
     )
 
 
-class LibraryOut(Schema):
-    id: int
-    platform: str = Field(description="Platform code.")
-    kind: str = Field(description="account (synced) or file (imported from an upload).")
-    needs_reconnect: bool = Field(
-        description="The store signed this library out; it waits until its owner reconnects it."
-    )
-    reconnect_reason: str = Field(description="Why it needs reconnecting ('' when it does not).")
-    sign_in_ends_at: datetime | None = Field(
-        description="When the store said this library's sign-in ends (reconnect before then)."
-    )
-    user_identifier: str = Field(description="The account id on the platform (a SteamID64).")
-    display_name: str
-    avatar_url: str
-    profile_url: str
-    api_key: str = Field(
-        description="The library's own key, masked (last four characters), or '' when the "
-        "server's key is used."
-    )
-    sync_enabled: bool
-    sync_interval_hours: int
-    last_synced_at: datetime | None
-    next_sync_due_at: datetime | None
-    game_count: int = Field(
-        description="Games in the library you see: present, not hidden, within your rating cap."
-    )
-    created_at: datetime
-
-    @staticmethod
-    def resolve_platform(obj: Library) -> str:
-        return obj.platform.code
-
-    @staticmethod
-    def resolve_kind(obj: Library) -> str:
-        return obj.platform.kind
-
-    @staticmethod
-    def resolve_api_key(obj: Library) -> str:
-        return obj.masked_api_key
-
-
 class SyncRequest(JsonObjectBody):
     # Defaults by keyword: under ninja's dataclass_transform mypy sees no other, and start_sync
     # builds SyncRequest() itself.
@@ -124,48 +84,6 @@ class SyncRequest(JsonObjectBody):
     )
 
 
-class SyncCountsOut(Schema):
-    added: int = Field(description="Games new to the library in this sync.")
-    updated: int = Field(description="Games whose playtime or store data changed.")
-    unchanged: int
-    removed: int = Field(description="Games that left the platform's owned list (kept, flagged).")
-    details: int = Field(description="Games whose store metadata was read.")
-    achievements: int = Field(description="Games whose achievements were read.")
-    errors: int = Field(description="Games skipped because the platform's answer was unusable.")
-
-
-class SyncRunOut(Schema):
-    id: int
-    library_id: int
-    status: str = Field(
-        description="queued, running, rate_limited (waiting until retry_at), succeeded, failed "
-        "or cancelled."
-    )
-    phase: str = Field(description="owned, details, achievements, or done.")
-    phases: list[str]
-    trigger: str
-    force: bool
-    done: int = Field(description="Items finished in the current phase.")
-    total: int = Field(description="Items in the current phase (0 while still unknown).")
-    percent: int
-    eta_seconds: int | None = Field(description="Estimated seconds left in the current phase.")
-    counts: SyncCountsOut
-    error_code: str = Field(
-        description="Why it failed or is waiting (e.g. private_profile, invalid_credentials, "
-        "rate_limited); on a succeeded run, a notice such as achievements_private."
-    )
-    error_message: str
-    retry_at: datetime | None
-    attempts: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @staticmethod
-    def resolve_counts(obj: SyncRun) -> SyncCounts:
-        return counts_of(obj)
-
-
 class Problem(Schema):
     detail: str
 
@@ -178,7 +96,7 @@ class Conflict(Schema):
 # --- endpoints ------------------------------------------------------------------------------
 
 
-def _library(request: ApiRequest, library_id: int) -> Library:
+def _library(request: ApiRequest, library_id: int) -> CountedLibrary:
     try:
         return library_for(request.user, library_id)
     except Library.DoesNotExist:
@@ -187,7 +105,7 @@ def _library(request: ApiRequest, library_id: int) -> Library:
 
 @router.get("/", response=list[LibraryOut], summary="List your libraries")
 def list_libraries(request: ApiRequest):
-    return counted_libraries(request.user)
+    return [library_out(library) for library in counted_libraries(request.user)]
 
 
 @router.post("/", response={201: LibraryOut, 400: Problem}, summary="Add a library")
@@ -203,7 +121,7 @@ def create_library(request: ApiRequest, payload: LibraryIn):
         )
     except LibraryError as exc:
         return Status(400, {"detail": exc.message})
-    return Status(201, _library(request, library.pk))
+    return Status(201, library_out(_library(request, library.pk)))
 
 
 class ImportOut(Schema):
@@ -239,8 +157,8 @@ def import_library(
     return Status(
         202,
         {
-            "library": _library(request, library.pk),
-            "run": run,
+            "library": library_out(_library(request, library.pk)),
+            "run": run_out(run),
             "left_out": [f"{what}: {why}" for what, why in imported.skipped],
         },
     )
@@ -248,7 +166,7 @@ def import_library(
 
 @router.get("/{id:library_id}", response=LibraryOut, summary="Get a library")
 def get_library(request: ApiRequest, library_id: int):
-    return _library(request, library_id)
+    return library_out(_library(request, library_id))
 
 
 @router.patch(
@@ -261,7 +179,7 @@ def patch_library(request: ApiRequest, library_id: int, payload: LibraryPatch):
         update_library(library, **payload.model_dump(exclude_unset=True))
     except LibraryError as exc:
         return Status(400, {"detail": exc.message})
-    return Status(200, _library(request, library_id))
+    return Status(200, library_out(_library(request, library_id)))
 
 
 @router.delete("/{id:library_id}", response={204: None}, summary="Delete a library")
@@ -288,7 +206,7 @@ def start_sync(request: ApiRequest, library_id: int, payload: SyncRequest | None
         )
     except SyncAlreadyRunning as exc:
         return Status(409, {"detail": exc.message, "run_id": exc.run.pk if exc.run else None})
-    return Status(202, run)
+    return Status(202, run_out(run))
 
 
 @router.post(
@@ -304,16 +222,19 @@ def retry_sync(request: ApiRequest, library_id: int):
     run = retry_now(library)
     if run is None:
         return Status(409, {"detail": "No sync of this library is waiting on a rate limit."})
-    return Status(202, run)
+    return Status(202, run_out(run))
 
 
 @router.get("/{id:library_id}/runs", response=list[SyncRunOut], summary="Sync history")
 def list_runs(request: ApiRequest, library_id: int, limit: int = 20):
     """The library's syncs, newest first (at most 100)."""
     library = _library(request, library_id)
-    return library.sync_runs.all()[: max(1, min(limit, 100))]
+    return [run_out(run) for run in sync_history(library, max(1, min(limit, 100)))]
 
 
 @router.get("/runs/{id:run_id}", response=SyncRunOut, summary="Sync status")
 def get_run(request: ApiRequest, run_id: int):
-    return get_object_or_404(SyncRun, pk=run_id, library__owner=request.user)
+    try:
+        return run_out(run_for(request.user, run_id))
+    except SyncRun.DoesNotExist:
+        raise Http404 from None

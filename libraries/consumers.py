@@ -1,6 +1,7 @@
 """The WebSocket that streams a user's sync progress to their browser (``ws/sync/``).
 
-Messages are the JSON payloads of libraries.progress, forwarded as they are. They are hints: a
+Messages are the JSON payloads of libraries.progress (libraries.schemas.SyncProgressMessage:
+the run as REST and MCP show it, plus its order), forwarded as they are. They are hints: a
 page renders from the SyncRun rows and should re-read them (GET /api/libraries/runs/<id>) after
 every (re)connect, because a channel layer may drop messages.
 """
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 
 from libraries.models import Library
-from libraries.progress import SyncProgressMessage, group_for_user
+from libraries.progress import group_for_user
 from libraries.queries import library_for
 
 
@@ -39,7 +40,7 @@ class SyncProgressConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The socket only talks one way; anything the browser sends is ignored."""
 
-    async def sync_progress(self, event: SyncProgressMessage) -> None:
+    async def sync_progress(self, event: dict[str, Any]) -> None:
         # A socket outlives the request that opened it: re-check on every message that the
         # user is still signed in and active, and that the library is still theirs.
         allowed = await self._check(event["library_id"])

@@ -165,11 +165,10 @@ class SyncRun(models.Model):
 
     @property
     def percent(self) -> int:
-        return (
-            int(self.done * 100 / self.total)
-            if self.total
-            else (100 if self.status == "succeeded" else 0)
-        )
+        if not self.total:
+            return 100 if self.status == "succeeded" else 0
+        # Items can join a phase while it runs, so done may pass total between checkpoints.
+        return min(int(self.done * 100 / self.total), 100)
 
     @property
     def eta_seconds(self) -> int | None:

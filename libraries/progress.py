@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final, Literal, Self, TypedDict
+from typing import Any, Self
 
 from asgiref.sync import async_to_sync
 from celery import current_task
@@ -34,50 +34,11 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from libraries.models import SyncRun
+from libraries.schemas import SyncProgressMessage, run_out
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_TYPE: Final = "sync.progress"
 MIN_INTERVAL_SECONDS = 0.25  # at most 4 messages a second per run
-
-
-class SyncCounts(TypedDict):
-    added: int
-    updated: int
-    unchanged: int
-    removed: int
-    details: int
-    achievements: int
-    errors: int
-
-
-class AlongsideProgress(TypedDict):
-    done: int
-    total: int
-    finished: bool
-
-
-class SyncProgressMessage(TypedDict):
-    """One progress hint. ``type`` doubles as the consumer handler name (``sync_progress``)."""
-
-    type: Literal["sync.progress"]
-    run_id: int
-    library_id: int
-    status: Literal["queued", "running", "rate_limited", "succeeded", "failed", "cancelled"]
-    phase: Literal["owned", "details", "achievements", "done"]
-    phases: list[str]
-    done: int
-    total: int
-    percent: int
-    eta_seconds: int | None
-    retry_at: str | None
-    error_code: str
-    error_message: str
-    counts: SyncCounts
-    # Phases running alongside ``phase`` (achievements beside details), as of their last batch.
-    alongside: dict[str, AlongsideProgress]
-    seq: int
-    ts: str
 
 
 class RunLost(Exception):
@@ -87,18 +48,6 @@ class RunLost(Exception):
 def group_for_user(user_id: int) -> str:
     """The channel group of one user's sync progress (ids only: no user-supplied text)."""
     return f"sync.u{int(user_id)}"
-
-
-def counts_of(run: SyncRun) -> SyncCounts:
-    return {
-        "added": run.games_added,
-        "updated": run.games_updated,
-        "unchanged": run.games_unchanged,
-        "removed": run.games_removed,
-        "details": run.details_fetched,
-        "achievements": run.achievements_synced,
-        "errors": run.errors,
-    }
 
 
 # What a checkpoint writes; the status-changing fields are written only by finish().
@@ -175,22 +124,6 @@ def heartbeat_for(run: SyncRun) -> Heartbeat:
     )
 
 
-def alongside_of(run: SyncRun) -> dict[str, AlongsideProgress]:
-    """The progress of phases running alongside the run's phase (see libraries.services.phases)."""
-    if run.status != SyncRun.Status.RUNNING and run.status != SyncRun.Status.RATE_LIMITED:
-        return {}
-    states = (run.position or {}).get("alongside") or {}
-    return {
-        str(phase): {
-            "done": int(state.get("done", 0)),
-            "total": int(state.get("total", 0)),
-            "finished": bool(state.get("finished")),
-        }
-        for phase, state in states.items()
-        if isinstance(state, dict)
-    }
-
-
 class SyncProgress:
     """Records a claimed run's progress and tells its owner's browsers about it.
 
@@ -202,7 +135,7 @@ class SyncProgress:
         self,
         run: SyncRun,
         *,
-        echo: Callable[[SyncProgressMessage], None] | None = None,
+        echo: Callable[[dict[str, Any]], None] | None = None,
         min_interval: float = MIN_INTERVAL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -293,27 +226,13 @@ class SyncProgress:
             # The row already holds the truth; a missed hint must not fail the sync.
             logger.warning("Could not send progress of sync run %s", self.run.pk, exc_info=True)
 
-    def message(self) -> SyncProgressMessage:
-        run = self.run
-        return {
-            "type": MESSAGE_TYPE,
-            "run_id": run.pk,
-            "library_id": run.library_id,
-            "status": run.status,  # type: ignore[typeddict-item]
-            "phase": run.phase,  # type: ignore[typeddict-item]
-            "phases": list(run.phases),
-            "done": run.done,
-            "total": run.total,
-            "percent": min(run.percent, 100),  # items can join a phase while it runs
-            "eta_seconds": self._eta(),
-            "retry_at": run.retry_at.isoformat() if run.retry_at else None,
-            "error_code": run.error_code,
-            "error_message": run.error_message,
-            "counts": counts_of(run),
-            "alongside": alongside_of(run),
-            "seq": self._seq,
-            "ts": timezone.now().isoformat(),
-        }
+    def message(self) -> dict[str, Any]:
+        """The run as every door shows it (libraries.schemas.run_out), with this sender's ETA
+        and order, as the JSON the browser receives."""
+        run = run_out(self.run, eta_seconds=self._eta())
+        return SyncProgressMessage(**dict(run), seq=self._seq, ts=timezone.now()).model_dump(
+            mode="json"
+        )
 
     def _eta(self) -> int | None:
         run = self.run

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from games.queries import visible_entries
 from libraries.models import Library, SyncRun
+from libraries.schemas import LibraryOut, SyncRunOut, library_out, run_out
 
 HISTORY_SIZE = 20
 
@@ -30,15 +31,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class LibraryState:
-    """A library with its latest sync run and how many of its games the user sees."""
+    """A library as every door shows it, with its latest sync run (None before the first)."""
 
-    library: Library
-    run: SyncRun | None
-    games: int
-
-    @property
-    def pk(self) -> int:
-        return self.library.pk
+    library: LibraryOut
+    run: SyncRunOut | None
 
 
 def counted_libraries(user) -> QuerySet[CountedLibrary]:
@@ -69,10 +65,11 @@ def library_states(user) -> list[LibraryState]:
     if not libraries:
         return []
     runs = SyncRun.objects.in_bulk([lib.latest_run_id for lib in libraries if lib.latest_run_id])
-    return [
-        LibraryState(library=lib, run=runs.get(lib.latest_run_id), games=lib.game_count)
-        for lib in libraries
-    ]
+    return [_state(lib, runs.get(lib.latest_run_id)) for lib in libraries]
+
+
+def _state(library: CountedLibrary, run: SyncRun | None) -> LibraryState:
+    return LibraryState(library=library_out(library), run=run_out(run) if run else None)
 
 
 def libraries_of(user) -> list[Library]:
@@ -87,13 +84,15 @@ def library_for(user, library_id: int) -> CountedLibrary:
     return counted_libraries(user).get(pk=library_id)
 
 
-def library_state(user, library: Library) -> LibraryState:
-    """One of the user's libraries (see library_for) with its latest run and visible game count."""
-    return LibraryState(
-        library=library,
-        run=latest_run(library),
-        games=visible_entries(user).filter(library=library, hidden=False).count(),
-    )
+def library_state(library: CountedLibrary) -> LibraryState:
+    """One of the user's libraries, as library_for returns it, with its latest run."""
+    return _state(library, latest_run(library))
+
+
+def run_for(user, run_id: int) -> SyncRun:
+    """One sync run of the user's libraries; raises SyncRun.DoesNotExist for anyone else's (each
+    door answers as for a run that does not exist, as library_for does for libraries)."""
+    return SyncRun.objects.get(pk=run_id, library__owner=user)
 
 
 def latest_run(library: Library) -> SyncRun | None:

@@ -3,6 +3,8 @@ schedule, sync now, retry after a rate limit, delete, sync history, and the live
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -19,6 +21,7 @@ from libraries.queries import (
     library_states,
     sync_history,
 )
+from libraries.schemas import library_out, run_out
 from libraries.services.imports import (
     discard_staged,
     import_staged,
@@ -40,20 +43,25 @@ from libraries.uploads import upload_refused
 from platforms import registry
 from platforms.contract import HelpStep, IntegrationSpec, Kind
 
+if TYPE_CHECKING:
+    from libraries.queries import CountedLibrary
 
-def _own_library(request: PageRequest, library_id: int) -> Library:
+
+def _own_library(request: PageRequest, library_id: int) -> CountedLibrary:
     try:
         return library_for(request.user, library_id)
     except Library.DoesNotExist:
         raise Http404("No such library.") from None
 
 
-def _status_fragment(request: PageRequest, library: Library, variant: str = "") -> HttpResponse:
-    state = library_state(request.user, library)
+def _status_fragment(
+    request: PageRequest, library: CountedLibrary, variant: str = ""
+) -> HttpResponse:
+    state = library_state(library)
     return render(
         request,
         "libraries/_sync_status.html",
-        {"library": state.library, "run": state.run, "games": state.games, "variant": variant},
+        {"library": state.library, "run": state.run, "variant": variant},
     )
 
 
@@ -235,14 +243,19 @@ def reconnect(request: PageRequest, library_id: int) -> HttpResponse:
     return render(
         request,
         "libraries/reconnect.html",
-        {"form": form, "spec": spec, "library": library, "help_steps": _help_steps(spec)},
+        {
+            "form": form,
+            "spec": spec,
+            "library": library_out(library),
+            "help_steps": _help_steps(spec),
+        },
     )
 
 
 @require_GET
 def detail(request: PageRequest, library_id: int) -> HttpResponse:
     library = _own_library(request, library_id)
-    state = library_state(request.user, library)
+    state = library_state(library)
     form = LibrarySettingsForm(
         initial={
             "display_name": library.display_name,
@@ -255,9 +268,9 @@ def detail(request: PageRequest, library_id: int) -> HttpResponse:
         request,
         "libraries/detail.html",
         {
-            "library": library,
+            "library": state.library,
             "state": state,
-            "history": sync_history(library),
+            "history": [run_out(run) for run in sync_history(library)],
             "form": form,
         },
     )
@@ -283,12 +296,16 @@ def edit(request: PageRequest, library_id: int) -> HttpResponse:
                 messages.success(request, "Library settings saved.")
                 return redirect("libraries:detail", library_id=library.pk)
             response = render(
-                request, "libraries/_settings_form.html", {"form": form, "library": library}
+                request,
+                "libraries/_settings_form.html",
+                {"form": form, "library": library_out(library)},
             )
             return trigger_client_event(
                 response, "gd:toast", {"kind": "success", "title": "Library settings saved"}
             )
-    return render(request, "libraries/_settings_form.html", {"form": form, "library": library})
+    return render(
+        request, "libraries/_settings_form.html", {"form": form, "library": library_out(library)}
+    )
 
 
 @require_POST
@@ -323,5 +340,5 @@ def delete(request: PageRequest, library_id: int) -> HttpResponse:
         delete_library(library)
         messages.success(request, f"Deleted {name} and its sync history.")
         return redirect("libraries:list")
-    state = library_state(request.user, library)
-    return render(request, "libraries/delete.html", {"library": library, "state": state})
+    state = library_state(library)
+    return render(request, "libraries/delete.html", {"library": state.library, "state": state})

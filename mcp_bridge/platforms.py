@@ -1,39 +1,22 @@
 """What the platform tools show: the platforms with the user's libraries on each, and one library.
-No field carries a credential; `uses_own_api_key` only says whether there is one."""
+A library has the one shape every door shows (libraries.schemas.LibraryOut); no field carries a
+credential."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from pydantic import BaseModel, Field
 
-from libraries.queries import counted_libraries
+from libraries.queries import counted_libraries, library_for
+from libraries.schemas import LibraryOut, library_out
 from platforms import registry
 from platforms.contract import IntegrationSpec, Kind
 from platforms.models import Platform
 
 if TYPE_CHECKING:
     from libraries.queries import CountedLibrary
-
-
-class LibraryOut(BaseModel):
-    library_id: int
-    platform: str
-    kind: str = Field(description="account (synced) or file (imported from an upload).")
-    needs_reconnect: bool = Field(
-        description="The store signed it out; it waits until its owner reconnects it in the web UI "
-        "or with add_platform_library's credentials."
-    )
-    reconnect_reason: str = Field(description="Why it needs reconnecting ('' when it does not).")
-    display_name: str
-    account_id: str = Field(description="The account on the platform, e.g. a SteamID64.")
-    uses_own_api_key: bool = Field(description="False when the server's key is used.")
-    last_synced_at: datetime | None
-    games: int = Field(
-        description="Games in this library you see: present, not hidden, within your rating cap."
-    )
 
 
 class CredentialFieldInfo(BaseModel):
@@ -70,24 +53,8 @@ class Platforms(BaseModel):
     platforms: list[PlatformInfo]
 
 
-def library_out(library: CountedLibrary) -> LibraryOut:
-    """LIBRARY as the tools show it; it must come from counted_libraries (for its game_count)."""
-    return LibraryOut(
-        library_id=library.pk,
-        platform=library.platform.code,
-        kind=library.platform.kind,
-        needs_reconnect=library.needs_reconnect,
-        reconnect_reason=library.reconnect_reason,
-        display_name=library.display_name,
-        account_id=library.user_identifier,
-        uses_own_api_key=bool((library.credentials or {}).get("api_key")),
-        last_synced_at=library.last_synced_at,
-        games=library.game_count,
-    )
-
-
 def one_library(user, library_id: int) -> LibraryOut:
-    return library_out(counted_libraries(user).get(pk=library_id))
+    return library_out(library_for(user, library_id))
 
 
 def supported_platforms(user) -> Platforms:

@@ -63,17 +63,13 @@ from games.services.cross_platform import cross_platform_games
 from games.services.export import export_library
 from games.services.manual import add_manual_game
 from libraries.models import SyncRun
+from libraries.schemas import LibraryOut, SyncRunOut, run_out
 from libraries.services.libraries import LibraryError, add_library
 from libraries.services.sync import SyncAlreadyRunning
 from mcp_bridge.keys import KeyOwner, can_write
 from mcp_bridge.orm import orm
-from mcp_bridge.platforms import (
-    LibraryOut,
-    Platforms,
-    one_library,
-    supported_platforms,
-)
-from mcp_bridge.syncing import SyncOut, follow_run, start_sync, sync_out
+from mcp_bridge.platforms import Platforms, one_library, supported_platforms
+from mcp_bridge.syncing import follow_run, start_sync
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +269,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
                 description="Wait for the result (with progress notifications) or return the run id at once."
             ),
         ] = True,
-    ) -> SyncOut:
+    ) -> SyncRunOut:
         """Sync a library with its store: the owned list, then, where the store offers them, its
         metadata and achievements.
         Sends a progress notification per phase when the request has a progressToken."""
@@ -282,8 +278,8 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         if wait:
             run = await follow_run(run.pk, ctx)
             if run.status in (SyncRun.Status.FAILED, SyncRun.Status.CANCELLED):
-                raise ToolFailure(sync_out(run).summary)
-        return sync_out(run)
+                raise ToolFailure(run_out(run).summary)
+        return run_out(run)
 
     @mcp.tool(annotations=READ)
     async def search_games(

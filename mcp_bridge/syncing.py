@@ -1,21 +1,21 @@
 """sync_platform_library's work: start a run where it can run, then follow its SyncRun row (the
-truth) and turn what it sees into MCP progress notifications and a summary."""
+truth) and turn what it sees into MCP progress notifications; the tool returns the run as every
+door shows it (libraries.schemas.run_out)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from datetime import datetime
 
 import anyio
 from django.conf import settings
 from django.db import connection
 from mcp.server.fastmcp import Context
-from pydantic import BaseModel, Field
 
 from libraries.models import Library, SyncRun
 from libraries.queries import library_for
+from libraries.schemas import counts_of, run_out
 from libraries.services.libraries import LibraryError
 from libraries.services.sync import ALL_PHASES, perform_run, request_sync
 from mcp_bridge.orm import orm
@@ -24,26 +24,6 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 WAIT_LIMIT_SECONDS = 15 * 60
-
-
-class SyncOut(BaseModel):
-    run_id: int
-    library_id: int
-    status: str = Field(
-        description="queued, running, rate_limited, succeeded, failed or cancelled."
-    )
-    phase: str
-    finished: bool
-    added: int
-    updated: int
-    unchanged: int
-    removed: int
-    details_fetched: int
-    achievements_synced: int
-    errors: int
-    duration_seconds: float | None
-    retry_at: datetime | None = Field(description="When a rate-limited run continues.")
-    summary: str = Field(description="The outcome in one sentence.")
 
 
 def start_sync(user, library_id: int) -> SyncRun:
@@ -118,12 +98,13 @@ def progress_steps(run: SyncRun, *, after: float) -> list[tuple[float, float, st
 
 
 def _phase_count(run: SyncRun, phase: str) -> str:
-    counts: dict[str, int] = {
-        SyncRun.Phase.OWNED: run.games_added + run.games_updated + run.games_unchanged,
-        SyncRun.Phase.DETAILS: run.details_fetched,
-        SyncRun.Phase.ACHIEVEMENTS: run.achievements_synced,
+    counts = counts_of(run)
+    by_phase: dict[str, int] = {
+        SyncRun.Phase.OWNED: counts.added + counts.updated + counts.unchanged,
+        SyncRun.Phase.DETAILS: counts.details,
+        SyncRun.Phase.ACHIEVEMENTS: counts.achievements,
     }
-    count = counts.get(phase)
+    count = by_phase.get(phase)
     return f" ({count} games)" if count else ""
 
 
@@ -134,46 +115,5 @@ def _position_message(run: SyncRun) -> str:
     if run.status == SyncRun.Status.RATE_LIMITED and run.retry_at:
         return f"{label}: waiting for the platform's rate limit until {run.retry_at:%H:%M} UTC."
     if run.status in (SyncRun.Status.FAILED, SyncRun.Status.CANCELLED):
-        return sync_out(run).summary
+        return run_out(run).summary
     return f"{label}: {run.done} of {run.total}." if run.total else f"{label}…"
-
-
-def sync_out(run: SyncRun) -> SyncOut:
-    duration = (
-        (run.finished_at - run.started_at).total_seconds()
-        if run.finished_at and run.started_at
-        else None
-    )
-    if run.status == SyncRun.Status.SUCCEEDED:
-        summary = (
-            f"Sync finished in {duration or 0:.0f} s: {run.games_added} added, {run.games_updated} "
-            f"updated, {run.games_unchanged} unchanged, {run.errors} errors."
-        )
-    elif run.status in (SyncRun.Status.FAILED, SyncRun.Status.CANCELLED):
-        reason = run.error_message or "no reason was recorded"
-        summary = f"The sync {run.status}: {reason}"
-    elif run.status == SyncRun.Status.RATE_LIMITED:
-        until = f" until {run.retry_at:%H:%M} UTC" if run.retry_at else ""
-        summary = (
-            f"The platform is limiting requests, so the sync is parked{until}; Game Djinn's "
-            "worker continues it then. What was synced so far is already in your library."
-        )
-    else:
-        summary = f"Sync run {run.pk} is {run.status}; call again with wait=true to follow it."
-    return SyncOut(
-        run_id=run.pk,
-        library_id=run.library_id,
-        status=run.status,
-        phase=run.phase,
-        finished=not run.is_active,
-        added=run.games_added,
-        updated=run.games_updated,
-        unchanged=run.games_unchanged,
-        removed=run.games_removed,
-        details_fetched=run.details_fetched,
-        achievements_synced=run.achievements_synced,
-        errors=run.errors,
-        duration_seconds=duration,
-        retry_at=run.retry_at,
-        summary=summary,
-    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -144,60 +143,3 @@ def url_with(context: template.Context, **changes: Any) -> str:
         query.pop(key)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else request.path
-
-
-@dataclass
-class PhaseRow:
-    code: str
-    label: str
-    state: str  # done | current | pending | skipped
-    done: int = 0
-    total: int = 0
-    summary: str = ""
-    percent: int = 0
-    alongside: bool = False  # running beside the run's phase, with its own count and no ETA
-
-
-_PHASE_SUMMARIES = {
-    "owned": lambda run: f"{run.games_added + run.games_updated + run.games_unchanged:,} games",
-    "details": lambda run: f"{run.details_fetched:,} fetched",
-    "achievements": lambda run: f"{run.achievements_synced:,} games",
-}
-
-
-@register.simple_tag
-def sync_phases(run) -> list[PhaseRow]:
-    """The three phases of a sync run, each marked done, current, pending or skipped."""
-    from libraries.models import SyncRun
-
-    if run is None:
-        return []
-    order = [code for code in SyncRun.Phase.values if code != SyncRun.Phase.DONE]
-    labels = dict(SyncRun.Phase.choices)
-    planned = run.phases or order
-    finished = run.phase == SyncRun.Phase.DONE or run.status == SyncRun.Status.SUCCEEDED
-    current = order.index(run.phase) if run.phase in order else len(order)
-    # A phase running alongside the current one (achievements beside details) is current too.
-    alongside = {} if finished else ((run.position or {}).get("alongside") or {})
-    rows = []
-    for index, code in enumerate(order):
-        beside = alongside.get(code) if index > current else None
-        if code not in planned:
-            state = "skipped"
-        elif finished or index < current or (beside and beside.get("finished")):
-            state = "done"
-        elif index == current or beside:
-            state = "current"
-        else:
-            state = "pending"
-        row = PhaseRow(code=code, label=labels[code], state=state)
-        if state == "current" and beside:
-            row.done, row.total = int(beside.get("done", 0)), int(beside.get("total", 0))
-            row.alongside = True
-            row.percent = min(100, row.done * 100 // row.total) if row.total else 0
-        elif state == "current":
-            row.done, row.total, row.percent = run.done, run.total, run.percent
-        elif state == "done":
-            row.summary = _PHASE_SUMMARIES[code](run)
-        rows.append(row)
-    return rows

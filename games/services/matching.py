@@ -37,6 +37,7 @@ from games.matching.normalize import TitleKey, title_key
 from games.models import Game, Match, Release, ReleaseExternalId
 from games.services.catalogue import BULK_BATCH_SIZE, chunks
 from games.services.curation import MatchRow, PlannedMerge, insert_matches, merge_many
+from platforms.models import Platform
 
 logger = logging.getLogger(__name__)
 
@@ -517,7 +518,7 @@ def _store(code: str) -> str:
 def _read_candidates() -> list[Candidate]:
     # A plain cursor: the ORM's per-value converters were a fifth of reading 50,000 releases.
     release, game = Release._meta.db_table, Game._meta.db_table
-    platform = Release._meta.get_field("platform").related_model._meta.db_table
+    platform = Platform._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT r.id, r.game_id, p.code, r.external_id, r.store_name, g.title, "

@@ -39,7 +39,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from games.services.enrichment import enqueue_enrichment
 from libraries.models import Library, SyncRun
-from libraries.progress import RunLost, SyncProgress, SyncProgressMessage
+from libraries.progress import RunLost, SyncProgress
 from libraries.services.imports import client_for_run
 from libraries.services.libraries import LibraryError, mark_needs_reconnect
 from libraries.services.phases import (
@@ -292,7 +292,7 @@ def perform_run(
     task_id: str = "",
     last_try: bool = True,
     time_slice: float | None = None,
-    echo: Callable[[SyncProgressMessage], None] | None = None,
+    echo: Callable[[dict[str, Any]], None] | None = None,
 ) -> SyncRun | None:
     """Claim the run and do it, reporting progress; None when there was nothing to do.
 

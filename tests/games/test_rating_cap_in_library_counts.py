@@ -30,7 +30,7 @@ def test_the_mcp_summary_counts_only_what_a_capped_account_sees(charlie, game_wo
         for platform in result.structuredContent["platforms"]
         for library in platform["libraries"]
     ]
-    assert [(library["library_id"], library["games"]) for library in libraries] == [
+    assert [(library["library_id"], library["game_count"]) for library in libraries] == [
         (game_world.charlie_library.pk, 1)
     ]
 
@@ -42,7 +42,7 @@ def test_the_libraries_page_counts_only_what_a_capped_account_sees(charlie, clie
 
     assert response.status_code == 200
     (state,) = response.context["libraries"]
-    assert state.games == 1
+    assert state.library.game_count == 1
 
 
 def test_it_counts_every_library_in_the_same_number_of_queries(charlie, client, game_world):

@@ -39,8 +39,8 @@ def test_it_lists_only_your_libraries_with_the_key_masked(
 
     assert response.status_code == 200
     (item,) = response.json()
-    assert item["id"] == library.pk
-    assert item["api_key"] == "••••" + world.api_key[-4:]
+    assert item["library_id"] == library.pk
+    assert item["own_api_key"] == "••••" + world.api_key[-4:]
     assert item["platform"] == "steam" and item["game_count"] == 0
     assert world.api_key not in response.content.decode()
 
@@ -54,7 +54,7 @@ def test_it_adds_a_library_after_checking_it(alice_client, world, steam):
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["user_identifier"] == world.steamid
+    assert body["account_id"] == world.steamid
     assert body["display_name"] == world.player.personaname
     assert world.api_key not in response.content.decode()
 
@@ -119,19 +119,21 @@ def test_it_starts_a_sync_once_and_reports_it(
     assert started.status_code == 202
     run = started.json()
     assert (run["status"], run["phases"], run["trigger"]) == ("queued", ["owned"], "api")
-    assert [(p.task, p.args) for p in published] == [("libraries.tasks.sync_library", [run["id"]])]
+    assert [(p.task, p.args) for p in published] == [
+        ("libraries.tasks.sync_library", [run["run_id"]])
+    ]
 
     again = alice_client.generic("POST", f"{API}{library.pk}/sync")  # no body: every phase
     assert again.status_code == 409
-    assert again.json()["run_id"] == run["id"]
+    assert again.json()["run_id"] == run["run_id"]
     assert "already queued" in again.json()["detail"]
 
-    status = alice_client.get(f"{API}runs/{run['id']}").json()
+    status = alice_client.get(f"{API}runs/{run['run_id']}").json()
     assert status["counts"] == {
         "added": 0, "updated": 0, "unchanged": 0, "removed": 0, "details": 0, "achievements": 0, "errors": 0,
     }  # fmt: skip
     history = alice_client.get(f"{API}{library.pk}/runs").json()
-    assert [item["id"] for item in history] == [run["id"]]
+    assert [item["run_id"] for item in history] == [run["run_id"]]
 
 
 def test_a_read_only_key_can_read_but_not_write(client, alice, library, read_key, write_key):
@@ -174,7 +176,7 @@ def test_it_resumes_a_rate_limited_sync_at_once(
         response = alice_client.post(f"{API}{library.pk}/retry")
 
     assert response.status_code == 202, response.content
-    assert response.json()["id"] == parked.pk
+    assert response.json()["run_id"] == parked.pk
     assert [p.args for p in published if p.task.endswith("sync_library")] == [[parked.pk]]
 
 

@@ -4,8 +4,8 @@ the other idle. Checked from the order in which the fake Steam answered, never f
 
 from __future__ import annotations
 
-from gamedjinn.templatetags.ui import sync_phases
 from libraries.models import SyncRun
+from libraries.schemas import run_out
 from libraries.services.sync import perform_run, request_sync
 from libraries.tasks import sync_library
 from tests.conftest import forget_rate_limits
@@ -49,7 +49,7 @@ def test_a_run_stopped_mid_way_resumes_both_phases_without_asking_twice(
     assert beside["done"] > 0 and not beside.get("finished")
     first_reads = steam.counts_by_endpoint("api")[PLAYER]
     # The page shows both phases under way, each with its own count.
-    rows = {row.code: row for row in sync_phases(run)}
+    rows = {row.phase: row for row in run_out(run).phase_progress}
     assert rows["details"].state == rows["achievements"].state == "current"
     assert (rows["achievements"].done, rows["achievements"].alongside) == (beside["done"], True)
     client.force_login(alice)

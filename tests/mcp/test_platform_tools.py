@@ -64,10 +64,10 @@ def test_it_adds_a_library_after_checking_the_account_with_steam(
     )
     added = result.structuredContent
     assert not result.isError, result.content[0].text
-    assert (added["account_id"], added["display_name"], added["uses_own_api_key"]) == (
+    assert (added["account_id"], added["display_name"], added["own_api_key"]) == (
         steam_world.steamid,
         "Main account",
-        True,
+        "••••" + steam_world.api_key[-4:],
     )
     assert steam_world.api_key not in result.content[0].text
     assert Library.objects.get(pk=added["library_id"]).credentials == {
@@ -109,7 +109,7 @@ def test_it_syncs_in_process_in_embedded_mode_reporting_each_phase(
     summary = result.structuredContent
     assert not result.isError, result.content[0].text
     assert (summary["status"], summary["finished"]) == ("succeeded", True)
-    assert summary["added"] == len(steam_world.player.owned)
+    assert summary["counts"]["added"] == len(steam_world.player.owned)
     values = [value for value, _, _ in progress]
     assert values == sorted(set(values)) and values[-1] == 3
     assert {total for _, total, _ in progress} == {3}

@@ -87,7 +87,7 @@ def test_it_serves_every_tool_on_a_library_it_synced_with_progress(alice, steam_
     owned = len(steam_world.player.owned)
     assert (
         results["sync_platform_library"]["status"],
-        results["sync_platform_library"]["added"],
+        results["sync_platform_library"]["counts"]["added"],
     ) == (
         "succeeded",
         owned,

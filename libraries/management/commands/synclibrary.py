@@ -13,7 +13,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from libraries.models import Library, SyncRun
-from libraries.progress import SyncProgressMessage
 from libraries.services.sync import ALL_PHASES, SyncAlreadyRunning, perform_run, request_sync
 
 EX_TEMPFAIL = 75
@@ -63,7 +62,7 @@ class Command(BaseCommand):
             )
         raise CommandError(_line(run.error_message or f"The sync ended as {run.status}."))
 
-    def _print(self, message: SyncProgressMessage) -> None:
+    def _print(self, message: dict[str, Any]) -> None:
         if message["status"] != SyncRun.Status.RUNNING or not message["total"]:
             return
         eta = f", about {message['eta_seconds']} s left" if message["eta_seconds"] else ""

@@ -321,7 +321,7 @@ _USER_COLUMNS = (
 )
 # Stand-ins for the player's fields when they were not read: never written back, because an
 # entry is then updated with _ENTRY_UPDATE_FIELDS only.
-_UNREAD_USER_DATA = (LibraryGame.Status.BACKLOG, None, "", None, None, {}, [])
+_UNREAD_USER_DATA: tuple[Any, ...] = (LibraryGame.Status.BACKLOG, None, "", None, None, {}, [])
 
 
 def _current_entries(library: Library, *, with_user_data: bool) -> dict[StoreKey, _Current]:
@@ -329,9 +329,9 @@ def _current_entries(library: Library, *, with_user_data: bool) -> dict[StoreKey
         rows = LibraryGame.objects.filter(library=library).values_list(
             *_CURRENT_COLUMNS, *_USER_COLUMNS
         )
-        return {(row[0], row[1]): _Current(*row[2:]) for row in rows}
+        return {(row[0], row[1]): _Current._make(row[2:]) for row in rows}
     rows = LibraryGame.objects.filter(library=library).values_list(*_CURRENT_COLUMNS)
-    return {(row[0], row[1]): _Current(*row[2:], *_UNREAD_USER_DATA) for row in rows}
+    return {(row[0], row[1]): _Current._make((*row[2:], *_UNREAD_USER_DATA)) for row in rows}
 
 
 def library_store(library: Library) -> str:
