@@ -23,7 +23,12 @@ def test_a_spent_slice_hands_over_to_a_new_task(
     assert run.done < run.total == 60
     assert (run.error_code, run.retry_at) == ("", None)  # not a failure, nothing to wait for
     assert [(p.task, p.args, p.eta) for p in published] == [
-        ("libraries.tasks.sync_library", [run.pk], None)
+        (
+            "games.tasks.match_new_releases",
+            [sorted(run.library.entries.values_list("release_id", flat=True))],
+            None,
+        ),
+        ("libraries.tasks.sync_library", [run.pk], None),
     ]
     done_before = run.done
     steam.reset_log()
