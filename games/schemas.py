@@ -80,7 +80,9 @@ class _Criteria(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    platform: PlatformCode | None = Field(None, description="Only copies on this platform.")
+    platform: PlatformCode | None = Field(
+        None, description="Only games you own a copy of on this platform."
+    )
     genre: str | None = Field(
         None, max_length=64, description="Only games in this genre (case-insensitive), e.g. RPG."
     )
