@@ -37,6 +37,7 @@ def make_library():
     from django.utils import timezone
 
     from games.models import Game, Genre, Release
+    from games.services.rollups import refresh_game_rollups
     from games.titles import normalize_title, sort_title
     from libraries.models import Library, LibraryGame
     from platforms.integrations.steam.fake_server import generate_world
@@ -91,6 +92,8 @@ def make_library():
         ],
         batch_size=1000,
     )
+    # What a sync does after its inserts: each copy's game totals (one card per game).
+    refresh_game_rollups(owner_ids=[user.pk])
     if connection.vendor == "postgresql":
         # What autovacuum does soon after a sync's bulk insert; without statistics the planner
         # picks nested loops that no running server would see.

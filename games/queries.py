@@ -99,8 +99,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The explicit field type matters: a PositiveSmallIntegerField lookup with -1 is an empty result.
 SORTS: dict[str, tuple[Any, Any, Any, bool]] = {
     "title": (F("release__game__sort_title"), "", CharField(), False),
-    "playtime": (F("playtime_minutes"), 0, IntegerField(), True),
-    "last_played": (F("last_played_at"), _EPOCH, DateTimeField(), True),
+    # A game's total over the owner's copies (games.services.rollups), not one copy's.
+    "playtime": (F("game_playtime_minutes"), 0, IntegerField(), True),
+    "last_played": (F("game_last_played_at"), _EPOCH, DateTimeField(), True),
     "metacritic": (F("release__game__metacritic_score"), -1, IntegerField(), True),
     "release_date": (F("release__game__release_date"), date(1, 1, 1), DateField(), True),
     "added": (F("added_at"), _EPOCH, DateTimeField(), True),
@@ -124,17 +125,49 @@ def visible_games(user) -> QuerySet[Game]:
     return Game.objects.filter(pk__in=visible_entries(user).values("release__game_id"))
 
 
-def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
+def representatives(entries: QuerySet[LibraryGame]) -> QuerySet[LibraryGame]:
+    """ENTRIES, one per game: the copy standing for it (games.services.rollups), whose
+    game_playtime_minutes is the game's total across the owner's stores."""
+    return entries.filter(represents_game=True)
+
+
+def filter_entries(
+    user, filters: LibraryFilters, *, one_per_game: bool = True
+) -> QuerySet[LibraryGame]:
+    """The user's games matching FILTERS, one row per game (its representative copy): a game
+    owned on several stores is one row, sorted and filtered by its total playtime. Filters about
+    a copy (platform, library, status) keep a game when any of its present copies matches.
+
+    Not ONE_PER_GAME (exports, which carry every copy): each matching copy, filtered by its own
+    playtime."""
     filters = filters.validated()
     entries = visible_entries(user)
+    if one_per_game:
+        entries = representatives(entries)
     if not filters.include_hidden:
         entries = entries.filter(hidden=False)
     if filters.q:
         entries = filter_games_by_title(entries, filters.q, game_path="release__game__")
+    copy = Q()
     if filters.platform:
-        entries = entries.filter(release__platform__code=filters.platform)
+        copy &= Q(release__platform__code=filters.platform)
     if filters.library_id is not None:
-        entries = entries.filter(library_id=filters.library_id)
+        copy &= Q(library_id=filters.library_id)
+    if filters.status:
+        copy &= Q(status=filters.status)
+    if copy and not one_per_game:
+        entries = entries.filter(copy)
+    elif copy:
+        copies = LibraryGame.objects.filter(
+            copy,
+            library__owner=user,
+            removed_at=None,
+            release__game_id=OuterRef("release__game_id"),
+        )
+        if not filters.include_hidden:
+            copies = copies.filter(hidden=False)
+        entries = entries.filter(Exists(copies))
+    playtime = "game_playtime_minutes" if one_per_game else "playtime_minutes"
     if filters.genre:
         # "RPG" finds what the vocabulary now calls "Role-playing", and the reverse.
         genre = canonical_genre(filters.genre)
@@ -142,8 +175,6 @@ def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
             Q(release__game__genres__name__iexact=filters.genre)
             | Q(release__game__genres__name__iexact=genre)
         )
-    if filters.status:
-        entries = entries.filter(status=filters.status)
     if filters.esrb_max:
         entries = entries.filter(release__game__esrb_rating__in=esrb_at_or_below(filters.esrb_max))
     if filters.metacritic_min is not None:
@@ -151,13 +182,13 @@ def filter_entries(user, filters: LibraryFilters) -> QuerySet[LibraryGame]:
     if filters.metacritic_max is not None:
         entries = entries.filter(release__game__metacritic_score__lte=filters.metacritic_max)
     if filters.playtime_min is not None:
-        entries = entries.filter(playtime_minutes__gte=filters.playtime_min)
+        entries = entries.filter(**{f"{playtime}__gte": filters.playtime_min})
     if filters.playtime_max is not None:
-        entries = entries.filter(playtime_minutes__lte=filters.playtime_max)
+        entries = entries.filter(**{f"{playtime}__lte": filters.playtime_max})
     if filters.played is True:
-        entries = entries.filter(playtime_minutes__gt=0)
+        entries = entries.filter(**{f"{playtime}__gt": 0})
     elif filters.played is False:
-        entries = entries.filter(playtime_minutes=0)
+        entries = entries.filter(**{playtime: 0})
     if filters.released_after:
         entries = entries.filter(release__game__release_date__gte=filters.released_after)
     if filters.released_before:
@@ -387,20 +418,24 @@ class LibrarySummary:
 
 
 def library_summary(user, library_id: int | None = None) -> LibrarySummary:
-    """The dashboard totals, in one query."""
+    """The dashboard totals, in one query. Played and status counts count games (a game owned
+    on two stores once, by its representative copy); for one LIBRARY_ID, that library's copies."""
     entries = visible_entries(user).filter(hidden=False)
     if library_id is not None:
         entries = entries.filter(library_id=library_id)
+        one, played = Q(), Q(playtime_minutes__gt=0)
+    else:
+        one, played = Q(represents_game=True), Q(represents_game=True, game_playtime_minutes__gt=0)
     totals = entries.aggregate(
         games=Count("release__game", distinct=True),
         platforms=Count("release__platform", distinct=True),
         libraries=Count("library", distinct=True),
         playtime=Coalesce(Sum("playtime_minutes"), 0),
-        played=Count("pk", filter=Q(playtime_minutes__gt=0)),
-        backlog=Count("pk", filter=Q(status=LibraryGame.Status.BACKLOG)),
-        playing=Count("pk", filter=Q(status=LibraryGame.Status.PLAYING)),
-        completed=Count("pk", filter=Q(status=LibraryGame.Status.COMPLETED)),
-        abandoned=Count("pk", filter=Q(status=LibraryGame.Status.ABANDONED)),
+        played=Count("pk", filter=played),
+        backlog=Count("pk", filter=one & Q(status=LibraryGame.Status.BACKLOG)),
+        playing=Count("pk", filter=one & Q(status=LibraryGame.Status.PLAYING)),
+        completed=Count("pk", filter=one & Q(status=LibraryGame.Status.COMPLETED)),
+        abandoned=Count("pk", filter=one & Q(status=LibraryGame.Status.ABANDONED)),
         last_played=Max("last_played_at"),
     )
     return LibrarySummary(
@@ -418,20 +453,22 @@ def library_summary(user, library_id: int | None = None) -> LibrarySummary:
 
 
 def recently_played(user, limit: int = 10) -> list[LibraryGame]:
+    """Games by their latest play on any store, one entry (the representative) per game."""
     return list(
-        visible_entries(user)
-        .filter(hidden=False, last_played_at__isnull=False)
+        representatives(visible_entries(user))
+        .filter(hidden=False, game_last_played_at__isnull=False)
         .select_related("release__game", "release__platform")
-        .order_by("-last_played_at", "-pk")[:limit]
+        .order_by("-game_last_played_at", "-pk")[:limit]
     )
 
 
 def most_played(user, limit: int = 10) -> list[LibraryGame]:
+    """Games by their total playtime across stores, one entry (the representative) per game."""
     return list(
-        visible_entries(user)
-        .filter(hidden=False, playtime_minutes__gt=0)
+        representatives(visible_entries(user))
+        .filter(hidden=False, game_playtime_minutes__gt=0)
         .select_related("release__game", "release__platform")
-        .order_by("-playtime_minutes", "-pk")[:limit]
+        .order_by("-game_playtime_minutes", "-pk")[:limit]
     )
 
 

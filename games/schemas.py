@@ -80,7 +80,9 @@ class _Criteria(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    platform: PlatformCode | None = Field(None, description="Only copies on this platform.")
+    platform: PlatformCode | None = Field(
+        None, description="Only games you own a copy of on this platform."
+    )
     genre: str | None = Field(
         None, max_length=64, description="Only games in this genre (case-insensitive), e.g. RPG."
     )
@@ -158,16 +160,29 @@ class CollectionRules(_Criteria):
 
 
 class GameRow(_Out):
-    """One owned copy of a game in a list."""
+    """One game in a list, once however many stores you own it on. Playtime and last played are
+    the game's across all your copies; platform, library, status and rating are those of the
+    copy that stands for it (your most played one). get_game_details lists every copy."""
 
     game_id: int = Field(description="The game's id, for get_game_details.")
     title: str
-    platform: str = Field(description="Platform code of this copy, e.g. steam.")
+    platform: str = Field(
+        description="Platform code of the copy shown (your most played), e.g. steam."
+    )
     platform_name: str
-    library_id: int
-    playtime_minutes: Minutes
-    playtime_hours: Hours
-    last_played_at: datetime | None = Field(description="When this copy was last played, if ever.")
+    library_id: int = Field(description="The library of the copy shown.")
+    playtime_minutes: int = Field(
+        ge=0, description="Total minutes of playtime across all your copies (every store)."
+    )
+    playtime_hours: float = Field(
+        ge=0, description="The same total playtime in hours, one decimal."
+    )
+    last_played_at: datetime | None = Field(
+        description="When you last played the game on any store, if ever."
+    )
+    store_count: int = Field(
+        1, ge=1, description="How many stores you own the game on; above 1 it is one card."
+    )
     status: Status
     user_rating: int | None = Field(description="Your own rating, 1 to 10.")
     genres: list[str]
@@ -182,7 +197,7 @@ class GameRow(_Out):
 
 class GameList(_Out):
     items: list[GameRow]
-    total: int = Field(description="How many copies match in all, across every page.")
+    total: int = Field(description="How many games match in all, across every page.")
     next_cursor: str = Field(
         description="Pass as cursor to get the next page; empty on the last page."
     )

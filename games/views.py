@@ -83,8 +83,8 @@ SUGGESTIONS = 6
 # row's store payload, JSON metadata and its library's encrypted credentials: on a 10,000-game
 # library that was a third of the library page's server time (benchmarks/bench_pages.py).
 CARD_FIELDS = (
-    "library_id", "release_id", "playtime_minutes", "last_played_at", "status", "hidden",
-    "added_at",
+    "library_id", "release_id", "game_playtime_minutes", "game_last_played_at",
+    "game_store_count", "status", "hidden", "added_at",
     "release__game_id", "release__platform_id", "release__platform__code",
     "release__game__title", "release__game__cover_url", "release__game__metacritic_score",
     "release__game__release_date",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from games.forms import ManualGameForm
 from games.services import ServiceError
 from games.services.manual import add_manual_game
+from games.services.rollups import refresh_for_releases, refresh_game_rollups
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 from libraries.services.sync import SyncAlreadyRunning, request_sync
 
@@ -163,7 +166,36 @@ class LibraryGameAdmin(admin.ModelAdmin):
     list_select_related = ["release__game", "release__platform", "library__platform"]
     search_fields = ["release__game__title", "release__external_id", "library__display_name"]
     raw_id_fields = ["library", "release"]
-    readonly_fields = ["added_at", "updated_at", "removed_at"]
+    readonly_fields = [
+        "added_at",
+        "updated_at",
+        "removed_at",
+        # Kept by games.services.rollups; the hooks below refresh them after an edit.
+        "represents_game",
+        "game_playtime_minutes",
+        "game_last_played_at",
+        "game_store_count",
+    ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = form.initial.get("release")
+        super().save_model(request, obj, form, change)
+        self._refresh(obj, [before] if before else [])
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        self._refresh(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        owners = set(queryset.values_list("library__owner_id", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_game_rollups(owner_ids=owners)
+
+    @staticmethod
+    def _refresh(entry: LibraryGame, other_releases: Sequence[int] = ()) -> None:
+        refresh_for_releases(
+            [entry.release_id, *other_releases], owner_ids=[entry.library.owner_id]
+        )
 
     @admin.display(description="Game", ordering="release__game__sort_title")
     def game_title(self, entry: LibraryGame) -> str:

@@ -222,6 +222,23 @@ class LibraryGame(models.Model):
         blank=True,
         help_text="Fields the user changed in Game Djinn; a re-import never replaces them.",
     )
+    # Roll-ups over the owner's present copies of the same game (games.services.rollups keeps
+    # them; every write to playtime, ownership, removal, hiding or a release's game calls it).
+    # Stored rather than grouped at read time: grouping made search as you type 4x slower.
+    represents_game = models.BooleanField(
+        default=True,
+        help_text="The one copy that stands for the game in lists: the owner's most played "
+        "present copy, shown copies before hidden ones, ties to the lowest id.",
+    )
+    game_playtime_minutes = models.PositiveIntegerField(
+        default=0, help_text="Playtime of all the owner's present copies of this game, summed."
+    )
+    game_last_played_at = models.DateTimeField(
+        null=True, blank=True, help_text="Latest play of any present copy of this game."
+    )
+    game_store_count = models.PositiveSmallIntegerField(
+        default=1, help_text="How many stores the owner has a present copy of this game on."
+    )
 
     # Set on the copies games.queries.game_detail returns, for the owned-on list; not columns.
     achievements_total: int
@@ -243,6 +260,17 @@ class LibraryGame(models.Model):
         indexes = [
             models.Index(fields=["library", "-playtime_minutes"]),
             models.Index(fields=["library", "-last_played_at"]),
+            # The library lists read only the copies that stand for their game.
+            models.Index(
+                fields=["library", "-game_playtime_minutes"],
+                condition=Q(represents_game=True),
+                name="entry_game_playtime",
+            ),
+            models.Index(
+                fields=["library", "-game_last_played_at"],
+                condition=Q(represents_game=True),
+                name="entry_game_last_played",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -288,7 +288,7 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
             str, Field(max_length=200, description="Words the title contains; empty for all.")
         ] = "",
         platform_filter: Annotated[
-            PlatformCode | None, Field(description="Only copies on this platform.")
+            PlatformCode | None, Field(description="Only games you own a copy of on this platform.")
         ] = None,
         status_filter: Annotated[
             Status | None, Field(description="Only games with this status.")
@@ -313,7 +313,8 @@ def build_server(*, user=None, **fastmcp_settings: Any) -> FastMCP:
         sort: Annotated[SortKey, Field(description="Order of the results.")] = "title",
         cursor: Cursor = "",
     ) -> GameList:
-        """Search your library. Each item is one owned copy, with its game_id for get_game_details."""
+        """Search your library. Each item is one game, however many stores you own it on, with
+        its total playtime across them and its game_id for get_game_details (which lists each copy)."""
         filters = LibraryFilters(
             q=query,
             platform=platform_filter or "",

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from games.models import Achievement, Game, Genre, Release
+from games.services.rollups import refresh_game_rollups
 from libraries.models import Library, LibraryGame, SyncRun
 from platforms.models import Platform
 
@@ -69,6 +70,22 @@ class LibraryGameFactory(DjangoModelFactory):
     library = factory.SubFactory(LibraryFactory)
     release = factory.SubFactory(ReleaseFactory)
     playtime_minutes = 0
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # What every service writing a copy does: the game's roll-ups (one card per game).
+        entry = super()._create(model_class, *args, **kwargs)
+        refresh_game_rollups(game_ids=[entry.release.game_id], owner_ids=[entry.library.owner_id])
+        entry.refresh_from_db(fields=ROLLUP_FIELDS)
+        return entry
+
+
+ROLLUP_FIELDS = [
+    "represents_game",
+    "game_playtime_minutes",
+    "game_last_played_at",
+    "game_store_count",
+]
 
 
 class AchievementFactory(DjangoModelFactory):

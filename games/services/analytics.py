@@ -68,15 +68,23 @@ def analyze_gaming_patterns(
         start = today - timedelta(days=days - 1)
         previous_start = start - timedelta(days=days)
 
+    # Counts are of games: a game owned on two stores counts once, by the copy standing for it
+    # (games.services.rollups), with its total playtime. One library's view counts its copies.
+    if library_id is None:
+        one, minutes_of = Q(represents_game=True), "game_playtime_minutes"
+        last_of, games = "game_last_played_at", entries.filter(represents_game=True)
+    else:
+        one, minutes_of = Q(), "playtime_minutes"
+        last_of, games = "last_played_at", entries
     totals = entries.aggregate(
         games=Count("release__game", distinct=True),
-        copies=Count("pk"),
+        copies=Count("pk", filter=one),
         minutes=Coalesce(Sum("playtime_minutes"), 0),
-        played=Count("pk", filter=Q(playtime_minutes__gt=0)),
-        backlog=Count("pk", filter=Q(status=LibraryGame.Status.BACKLOG)),
-        playing=Count("pk", filter=Q(status=LibraryGame.Status.PLAYING)),
-        completed=Count("pk", filter=Q(status=LibraryGame.Status.COMPLETED)),
-        abandoned=Count("pk", filter=Q(status=LibraryGame.Status.ABANDONED)),
+        played=Count("pk", filter=one & Q(**{f"{minutes_of}__gt": 0})),
+        backlog=Count("pk", filter=one & Q(status=LibraryGame.Status.BACKLOG)),
+        playing=Count("pk", filter=one & Q(status=LibraryGame.Status.PLAYING)),
+        completed=Count("pk", filter=one & Q(status=LibraryGame.Status.COMPLETED)),
+        abandoned=Count("pk", filter=one & Q(status=LibraryGame.Status.ABANDONED)),
     )
     copies, total_minutes = totals["copies"], totals["minutes"]
 
@@ -112,8 +120,10 @@ def analyze_gaming_patterns(
         playtime_by_platform=_shares(
             entries.values_list("release__platform__name"), total_minutes, "Unknown"
         ),
-        most_played=_top(entries.filter(playtime_minutes__gt=0), "-playtime_minutes"),
-        recently_played=_top(entries.filter(last_played_at__isnull=False), "-last_played_at"),
+        most_played=_top(games.filter(**{f"{minutes_of}__gt": 0}), f"-{minutes_of}", minutes_of),
+        recently_played=_top(
+            games.filter(**{f"{last_of}__isnull": False}), f"-{last_of}", minutes_of
+        ),
         most_played_in_period=_top_in_period(entries, deltas, start),
         by_release_year=_by_release_year(entries),
         activity=_activity(in_period, start, today, days),
@@ -138,16 +148,19 @@ def _shares(grouping: QuerySet, total_minutes: int, missing: str) -> list[Playti
     ]
 
 
-def _top(entries: QuerySet[LibraryGame], order: str) -> list[TopGame]:
+def _top(entries: QuerySet[LibraryGame], order: str, minutes_of: str) -> list[TopGame]:
+    """The first TOP of ENTRIES in ORDER, with the minutes (and last play) of MINUTES_OF's kind:
+    a game's totals across stores, or one copy's own."""
     rows = entries.select_related("release__game", "release__platform").order_by(order, "-pk")
+    per_game = minutes_of == "game_playtime_minutes"
     return [
         TopGame(
             game_id=entry.release.game_id,
             title=entry.release.game.title,
             platform=entry.release.platform.name,
-            minutes=entry.playtime_minutes,
-            hours=hours(entry.playtime_minutes),
-            last_played_at=entry.last_played_at,
+            minutes=getattr(entry, minutes_of),
+            hours=hours(getattr(entry, minutes_of)),
+            last_played_at=entry.game_last_played_at if per_game else entry.last_played_at,
         )
         for entry in rows[:TOP]
     ]

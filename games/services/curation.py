@@ -23,6 +23,7 @@ from django.utils import timezone
 from games.models import Curation, Game, Match, Release
 from games.services import ServiceError
 from games.services.catalogue import BULK_BATCH_SIZE, where_in
+from games.services.rollups import refresh_game_rollups
 from libraries.services import bulk
 
 
@@ -148,6 +149,8 @@ def merge_many(plans: Sequence[PlannedMerge], *, user=None) -> list[int]:
         if dlcs:
             Game.objects.filter(pk__in=dlcs).update(parent_id=plan.target)
     _copy_tags(plans, snapshots)
+    # The merged games' copies now count as one game, with one total, for every owner.
+    refresh_game_rollups(game_ids=[plan.target for plan in plans])
     with connection.cursor() as cursor:
         for condition, params in where_in("game_id", others):
             cursor.execute(
@@ -324,6 +327,7 @@ def split_release(release: Release, *, user=None) -> Game:
             for sibling in siblings
         ]
     )
+    refresh_game_rollups(game_ids=[source.pk, new_game.pk])
     Curation.objects.create(
         kind=Curation.Kind.SPLIT,
         game=new_game,
@@ -402,6 +406,7 @@ def _undo_merge(curation: Curation, user) -> None:
         by_game[game].append(release)
     for game, members in by_game.items():
         Release.objects.filter(pk__in=members).update(game_id=game)
+    refresh_game_rollups(game_ids=[target, *by_game])
     by_parent: dict[int, list[int]] = defaultdict(list)
     for child, parent in data.get("children", {}).items():
         by_parent[int(parent)].append(int(child))
@@ -423,6 +428,7 @@ def _undo_split(curation: Curation, user) -> None:
     new_game_id = release.game_id
     release.game = source
     release.save(update_fields=["game"])
+    refresh_game_rollups(game_ids=[source.pk, new_game_id])
     if not Release.objects.filter(game_id=new_game_id).exists():
         Game.objects.filter(pk=new_game_id).delete()
     Match.objects.filter(pk__in=data["rejected"]).delete()

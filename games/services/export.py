@@ -85,7 +85,7 @@ def export_library(user, filters: LibraryFilters, export_format: ExportFormat) -
     if export_format not in MEDIA_TYPES:
         raise ServiceError(f"format must be one of: {', '.join(MEDIA_TYPES)}.")
     # Ties are broken by store and library, not by ids, so two installs list alike.
-    entries = filter_entries(user, filters).order_by(
+    entries = filter_entries(user, filters, one_per_game=False).order_by(
         "release__game__sort_title",
         "release__platform__code",
         "release__external_id",
@@ -232,7 +232,9 @@ def complete_data(user, filters: LibraryFilters) -> tuple[dict[str, Any], dict[i
     the genres of those games by game id."""
     entries = LibraryGame.objects.filter(library__owner=user)
     if _narrowed(filters):
-        entries = entries.filter(pk__in=filter_entries(user, filters).values("pk"))
+        entries = entries.filter(
+            pk__in=filter_entries(user, filters, one_per_game=False).values("pk")
+        )
     else:
         cap = _cap_of(user)
         if cap:

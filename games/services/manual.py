@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from games.services import NotFound, ServiceError
 from games.services.catalogue import NewRelease, releases_for
+from games.services.rollups import refresh_for_releases
 from libraries.models import Library, LibraryGame
 from platforms.devices import MANUAL_STORE, device_of, device_slug, manual_release_id, store_code
 from platforms.models import Platform
@@ -90,6 +91,7 @@ def add_manual_game(
             user_edited_fields=sorted(values),
             **values,
         )
+        refresh_for_releases([release_id], owner_ids=[owner.pk])
     return _out(entry)
 
 
@@ -106,6 +108,7 @@ def edit_manual_game(
     values = _checked(values)
     with transaction.atomic():
         entry = _manual_entry(owner, entry_id, lock=True)
+        moved_from = entry.release_id
         if title is not None or platform is not None or store_id is not None:
             current = _out(entry)
             release_id = _release_id(
@@ -127,13 +130,18 @@ def edit_manual_game(
         )
         entry.updated_at = timezone.now()
         entry.save()
+        refresh_for_releases({moved_from, entry.release_id}, owner_ids=[owner.pk])
     return _out(
         LibraryGame.objects.select_related("release__platform", "release__game").get(pk=entry.pk)
     )
 
 
 def delete_manual_game(owner, entry_id: int) -> None:
-    _manual_entry(owner, entry_id).delete()
+    with transaction.atomic():
+        entry = _manual_entry(owner, entry_id)
+        release_id = entry.release_id
+        entry.delete()
+        refresh_for_releases([release_id], owner_ids=[owner.pk])
 
 
 def get_manual_game(owner, entry_id: int) -> ManualGame:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from games.models import Game
 from games.queries import visible_entries
+from games.services.rollups import refresh_game_rollups
 from libraries.models import LibraryGame
 
 
@@ -30,6 +31,8 @@ def update_ownership(
     with transaction.atomic():
         for entry in entries:
             edit_entry(entry, status=status, user_rating=user_rating, hidden=hidden)
+        # Hiding decides which copy stands for the game (shown ones first).
+        refresh_game_rollups(game_ids=[game_id], owner_ids=[user.pk])
     return len(entries)
 
 

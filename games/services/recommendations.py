@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from games.queries import genres_in_library, visible_entries
+from games.queries import genres_in_library, representatives, visible_entries
 from games.schemas import (
     Recommendation,
     RecommendationCriteria,
@@ -78,8 +78,11 @@ def recommend_games(
     entries = visible_entries(user).filter(hidden=False)
     favourites = _favourite_genres(entries)
     genre = _resolve_genre(user, genre_preference) if genre_preference else None
-    candidates = entries.exclude(status__in=NOT_SUGGESTED).select_related(
-        "release__game", "release__platform"
+    # One candidate per game, judged by its totals across stores (games.services.rollups).
+    candidates = (
+        representatives(entries)
+        .exclude(status__in=NOT_SUGGESTED)
+        .select_related("release__game", "release__platform")
     )
     if genre:
         candidates = candidates.filter(release__game__genres__name=genre)
@@ -105,6 +108,7 @@ def recommend_games(
         ),
     )[:limit]
     genres = genre_names(c.entry.release.game_id for c in best)
+    _every_store(entries, best)
     favourite = favourites[0][0] if favourites else None
     return Recommendations(
         criteria=criteria,
@@ -117,6 +121,15 @@ def recommend_games(
         note=_note(len(best), limit, favourite)
         + (f" Only games known to fit in {max_hours} h." if max_hours else ""),
     )
+
+
+def _every_store(entries: QuerySet[LibraryGame], best: list[_Candidate]) -> None:
+    """Add to each of BEST the stores of its game's other copies, in one query."""
+    by_game = {candidate.entry.release.game_id: candidate for candidate in best}
+    copies = entries.filter(release__game_id__in=by_game).order_by("release__platform__sort_order")
+    for game_id, name in copies.values_list("release__game_id", "release__platform__name"):
+        if name not in by_game[game_id].platforms:
+            by_game[game_id].platforms.append(name)
 
 
 def _item(candidate: _Candidate, genres: list[str], max_hours: int | None) -> Recommendation:
@@ -133,8 +146,8 @@ def _item(candidate: _Candidate, genres: list[str], max_hours: int | None) -> Re
         platforms=candidate.platforms,
         genres=genres,
         metacritic_score=game.metacritic_score,
-        playtime_minutes=entry.playtime_minutes,
-        last_played_at=entry.last_played_at,
+        playtime_minutes=entry.game_playtime_minutes,
+        last_played_at=entry.game_last_played_at,
         time_to_beat_hours=optional_hours(game.time_to_beat_main),
         reason=reason,
         reasons=[code for code, _ in ranked],
@@ -170,7 +183,7 @@ def _pool(name: str, candidates: QuerySet[LibraryGame], favourites, now: datetim
     game = "release__game__"
     if name in ("unplayed_acclaimed", "unplayed"):
         acclaimed = name == "unplayed_acclaimed"
-        rows = candidates.filter(playtime_minutes=0)
+        rows = candidates.filter(game_playtime_minutes=0)
         if acclaimed:
             rows = rows.filter(**{f"{game}metacritic_score__gte": 75})
         for entry in rows.order_by(F(f"{game}metacritic_score").desc(nulls_last=True), "pk")[:size]:
@@ -186,7 +199,7 @@ def _pool(name: str, candidates: QuerySet[LibraryGame], favourites, now: datetim
     elif name == "favourite_genre":
         for rank, (genre, minutes) in enumerate(favourites):
             rows = candidates.filter(
-                playtime_minutes__lt=120, **{f"{game}genres__name": genre}
+                game_playtime_minutes__lt=120, **{f"{game}genres__name": genre}
             ).order_by(F(f"{game}metacritic_score").desc(nulls_last=True), "pk")
             for entry in rows[:size]:
                 yield (
@@ -198,23 +211,23 @@ def _pool(name: str, candidates: QuerySet[LibraryGame], favourites, now: datetim
                 )
     elif name == "unfinished":
         rows = candidates.filter(
-            playtime_minutes__gte=60, last_played_at__lt=now - timedelta(days=30)
-        ).order_by("-playtime_minutes", "pk")
+            game_playtime_minutes__gte=60, game_last_played_at__lt=now - timedelta(days=30)
+        ).order_by("-game_playtime_minutes", "pk")
         for entry in rows[:size]:
             yield (
                 entry,
                 1.5,
-                f"You put {hours(entry.playtime_minutes)} h into it and stopped on "
-                f"{entry.last_played_at:%d %b %Y} without finishing; pick it back up.",
+                f"You put {hours(entry.game_playtime_minutes)} h into it and stopped on "
+                f"{entry.game_last_played_at:%d %b %Y} without finishing; pick it back up.",
             )
     elif name == "loved_again":
         rows = candidates.filter(user_rating__gte=8).filter(
-            Q(last_played_at__lt=now - timedelta(days=182)) | Q(last_played_at=None)
+            Q(game_last_played_at__lt=now - timedelta(days=182)) | Q(game_last_played_at=None)
         )
         for entry in rows.order_by("-user_rating", "pk")[:size]:
             rating = entry.user_rating
             assert rating is not None  # the filter asked for 8 or more
-            since = "yet" if entry.last_played_at is None else "for over six months"
+            since = "yet" if entry.game_last_played_at is None else "for over six months"
             yield (
                 entry,
                 1.2 + (rating - 8) / 10,
@@ -227,10 +240,10 @@ def _pool(name: str, candidates: QuerySet[LibraryGame], favourites, now: datetim
             assert score is not None  # the filter asked for 80 or more
             yield entry, 1 + (score - 80) / 20, f"Critics rate it highly: {score} on Metacritic."
     elif name == "preferred_genre":
-        for entry in candidates.order_by("playtime_minutes", "pk")[:size]:
+        for entry in candidates.order_by("game_playtime_minutes", "pk")[:size]:
             played = (
-                f"you have played it {hours(entry.playtime_minutes)} h"
-                if entry.playtime_minutes
+                f"you have played it {hours(entry.game_playtime_minutes)} h"
+                if entry.game_playtime_minutes
                 else "you have not played it yet"
             )
             yield entry, 0.3, f"It is in the genre you asked for, and {played}."

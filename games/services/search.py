@@ -92,8 +92,9 @@ def _genre_names_subquery() -> Subquery:
 ROW_FIELDS = (
     "pk",
     "library_id",
-    "playtime_minutes",
-    "last_played_at",
+    "game_playtime_minutes",
+    "game_last_played_at",
+    "game_store_count",
     "status",
     "user_rating",
     "release__platform__code",
@@ -150,9 +151,10 @@ def game_row(row: dict[str, Any]) -> GameRow:
         platform=row["release__platform__code"],
         platform_name=row["release__platform__name"],
         library_id=row["library_id"],
-        playtime_minutes=row["playtime_minutes"],
-        playtime_hours=hours(row["playtime_minutes"]),
-        last_played_at=row["last_played_at"],
+        playtime_minutes=row["game_playtime_minutes"],
+        playtime_hours=hours(row["game_playtime_minutes"]),
+        last_played_at=row["game_last_played_at"],
+        store_count=row["game_store_count"],
         status=row["status"],
         user_rating=row["user_rating"],
         genres=sorted(row["genre_names"].split(GENRE_SEPARATOR)) if row["genre_names"] else [],
@@ -188,7 +190,8 @@ def search_games(
     cursor: str = "",
     offset: int = 0,
 ) -> GameList:
-    """One page of the user's copies matching FILTERS, with the total count.
+    """One page of the user's games matching FILTERS (one row per game, however many stores
+    it is owned on; see games.queries.filter_entries), with the total count.
 
     Pages by CURSOR (keyset, the efficient way) or by OFFSET (what simple clients count in), not both.
     """

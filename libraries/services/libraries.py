@@ -217,7 +217,12 @@ def delete_library(library: Library) -> None:
     """
     library_id = library.pk
     stored_file = (library.credentials or {}).get("file", "")
-    library.delete()
+    with transaction.atomic():
+        library.delete()
+        # The owner's copies elsewhere may now stand for a game this library's copy stood for.
+        from games.services.rollups import refresh_game_rollups
+
+        refresh_game_rollups(owner_ids=[library.owner_id])
     if stored_file:
         from libraries.services.imports import imports_dir
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from games.models import Collection, Game, Genre, Match, Release
 from games.services.catalogue import chunks
+from games.services.rollups import refresh_game_rollups
 from games.titles import normalize_title, sort_title
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot
 from libraries.services.phases.owned import OwnedCounts, import_owned_games
@@ -87,8 +88,12 @@ def restore_export(owner: Any, export: Export) -> Restored:
             for entry in exported.entries:
                 groups[entry.game].append((entry.record.store, entry.record.external_id))
         releases = _release_ids({key for keys in groups.values() for key in keys})
-        _regroup(groups, releases, export.games, started)
+        regrouped = _regroup(groups, releases, export.games, started)
         _matches(owner, export, releases)
+        # Removal and hiding came back for this owner; regrouping moved releases other
+        # households may own too.
+        refresh_game_rollups(owner_ids=[owner.pk])
+        refresh_game_rollups(game_ids=regrouped)
         for name, rules in export.collections:
             Collection.objects.get_or_create(owner=owner, name=name, defaults={"rules": rules})
     return restored
@@ -191,8 +196,9 @@ def _regroup(
     releases: dict[ReleaseKey, tuple[int, int]],
     games: dict[str, dict[str, Any]],
     started: datetime,
-) -> None:
-    """Make the releases exported as one game one game here, and no more than that game."""
+) -> set[int]:
+    """Make the releases exported as one game one game here, and no more than that game.
+    Returns the games that gained or lost releases."""
     claimed: set[int] = set()
     moves: dict[int, list[int]] = defaultdict(list)  # game id → release ids moving onto it
     targets: dict[str, int] = {}
@@ -219,6 +225,7 @@ def _regroup(
     for chunk in chunks(gone):
         Game.objects.filter(pk__in=chunk).delete()
     _game_fields(targets, games, started)
+    return set(moves) | emptied
 
 
 def _game_fields(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from games.services import ServiceError
 from games.services.recommendations import recommend_games
+from tests.games.world import own
 
 
 def test_it_gives_every_suggestion_a_reason_from_the_data(alice, game_world):
@@ -28,9 +32,18 @@ def test_it_never_suggests_completed_abandoned_or_others_games(alice, game_world
 
 
 def test_it_suggests_unfinished_games_with_when_you_stopped(alice, game_world):
+    # Stardew Valley's GOG copy was last played 30 days ago, but the game was played on Steam
+    # since: the game is not unfinished.
+    assert recommend_games(alice, criteria="unfinished").items == []
+    own(
+        game_world.alice_gog,
+        "Hollow Knight",
+        playtime_minutes=300,
+        last_played_at=timezone.now() - timedelta(days=40),
+    )
     result = recommend_games(alice, criteria="unfinished")
-    assert [item.title for item in result.items] == ["Stardew Valley"]
-    assert "stopped on" in result.items[0].reason  # the GOG copy, last played 30 days ago
+    assert [item.title for item in result.items] == ["Hollow Knight"]
+    assert "You put 5.0 h into it and stopped on" in result.items[0].reason
 
 
 def test_it_explains_a_favourite_genre_pick(alice, game_world):

@@ -27,7 +27,7 @@ def test_it_pages_by_offset_in_the_same_order_as_by_cursor(alice, game_world):
             by_offset += titles(page)
             offset = page.next_offset
         assert by_offset == by_cursor, sort
-        assert len(by_cursor) == 7 == page.total
+        assert len(by_cursor) == 6 == page.total  # Stardew Valley on two stores is one
 
 
 def test_it_filters_and_counts_the_whole_result(alice, game_world):
@@ -49,12 +49,12 @@ def test_it_shows_a_capped_user_nothing_above_the_cap(charlie, game_world):
 
 
 def test_it_counts_the_total_on_every_page_even_past_the_end(alice, game_world):
-    assert search_games(alice, LibraryFilters(), limit=5).total == 7
-    assert search_games(alice, LibraryFilters(), limit=5, offset=5).total == 7
+    assert search_games(alice, LibraryFilters(), limit=5).total == 6
+    assert search_games(alice, LibraryFilters(), limit=5, offset=5).total == 6
     past = search_games(alice, LibraryFilters(), limit=5, offset=50)
-    assert (past.items, past.total, past.next_offset) == ([], 7, None)
+    assert (past.items, past.total, past.next_offset) == ([], 6, None)
     first = search_games(alice, LibraryFilters(), limit=5)
-    assert search_games(alice, LibraryFilters(), limit=5, cursor=first.next_cursor).total == 7
+    assert search_games(alice, LibraryFilters(), limit=5, cursor=first.next_cursor).total == 6
 
 
 def test_it_lists_each_games_genres_a_to_z(alice, game_world):

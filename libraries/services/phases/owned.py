@@ -35,6 +35,7 @@ from games.services.catalogue import (
     releases_for,
 )
 from games.services.matching import enqueue_matching, store_external_ids
+from games.services.rollups import refresh_for_releases
 from libraries.models import Library, LibraryGame, PlaytimeSnapshot, SyncRun
 from libraries.services import bulk
 from libraries.services.phases import Job
@@ -293,6 +294,17 @@ def import_owned_games(
         for chunk in chunks(left):
             LibraryGame.objects.filter(pk__in=chunk).update(removed_at=now, updated_at=now)
         counts.removed = len(left)
+        # One card per game: the games whose copies here changed get their totals again (an
+        # unchanged pass touches none and writes nothing).
+        touched = {entry.release_id for entry in changed}
+        touched.update(release_ids[key] for key, _ in newcomers)
+        touched.update(
+            row.release_id
+            for key, row in current.items()
+            if mark_missing and key not in incoming and row.removed_at is None
+        )
+        if touched:
+            refresh_for_releases(touched, owner_ids=[library.owner_id])
     return counts
 
 
