@@ -36,16 +36,13 @@ from games.forms import (
 )
 from games.models import Game
 from games.queries import (
-    PAGE_SIZE,
     InvalidFilter,
     LibraryFilters,
     Page,
     catalogue_titles,
-    filter_entries,
     genres_in_library,
     library_summary,
     most_played,
-    page_of_entries,
     platforms_in_library,
     recently_played,
 )
@@ -73,32 +70,11 @@ from games.services.manual import (
 )
 from games.services.ownership import update_ownership
 from games.services.recommendations import recommend_games
-from games.services.search import game_page
+from games.services.search import game_page, search_cards
 from libraries.models import LibraryGame
 from libraries.queries import libraries_of, library_states
 
 SUGGESTIONS = 6
-
-# What a card, a list row and a suggestion show. Loading only these columns skips decoding every
-# row's store payload, JSON metadata and its library's encrypted credentials: on a 10,000-game
-# library that was a third of the library page's server time (benchmarks/bench_pages.py).
-CARD_FIELDS = (
-    "library_id", "release_id", "game_playtime_minutes", "game_last_played_at",
-    "game_store_count", "status", "hidden", "added_at",
-    "release__game_id", "release__platform_id", "release__platform__code",
-    "release__game__title", "release__game__cover_url", "release__game__metacritic_score",
-    "release__game__release_date",
-    "release__platform__name",
-)  # fmt: skip
-
-
-def _cards(
-    user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE
-) -> Page[LibraryGame]:
-    """games.queries.search_library, loading only the columns the cards show."""
-    filters = filters.validated()
-    entries = filter_entries(user, filters).only(*CARD_FIELDS)
-    return page_of_entries(entries, filters.sort, cursor, size, narrowed=bool(filters.q))
 
 
 def _fragment_requested(request: PageRequest) -> bool:
@@ -125,10 +101,10 @@ def library(request: PageRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET)
     cursor = request.GET.get("cursor", "")
     try:
-        page = _cards(request.user, form.filters(), cursor)
+        page = search_cards(request.user, form.filters(), cursor)
     except InvalidFilter as exc:
         form.add_error(None, str(exc))
-        page, cursor = _cards(request.user, LibraryFilters()), ""
+        page, cursor = search_cards(request.user, LibraryFilters()), ""
     context = {
         "form": form,
         "page": page,
@@ -205,7 +181,9 @@ def suggest(request: PageRequest) -> HttpResponse:
             "games/_title_options.html",
             {"titles": catalogue_titles(request.user, query, size=SUGGESTIONS) if query else []},
         )
-    items = _cards(request.user, LibraryFilters(q=query), size=SUGGESTIONS).items if query else []
+    items = (
+        search_cards(request.user, LibraryFilters(q=query), size=SUGGESTIONS).items if query else []
+    )
     return render(request, "games/_suggestions.html", {"items": items, "q": query})
 
 
@@ -363,7 +341,7 @@ def collection(request: PageRequest, collection_id: int) -> HttpResponse:
     error = ""
     try:
         rules = collection_filters(found)
-        page = _cards(
+        page = search_cards(
             request.user,
             replace(rules, q=form.value("q") or "", sort=form.value("sort") or "title"),
             cursor,
@@ -489,7 +467,7 @@ def _merge_candidates(request: PageRequest, name: str) -> tuple[str, list[Librar
     query = " ".join(request.GET.get(name, "").split())[:200]
     if not query:
         return "", []
-    return query, _cards(request.user, LibraryFilters(q=query), size=MERGE_CANDIDATES).items
+    return query, search_cards(request.user, LibraryFilters(q=query), size=MERGE_CANDIDATES).items
 
 
 @require_GET

@@ -30,6 +30,7 @@ from games.queries import (
     GameDetail,
     InvalidFilter,
     LibraryFilters,
+    Page,
     filter_entries,
     game_detail,
     page_of_entries,
@@ -180,6 +181,30 @@ def _offset_slice(
     key, descending = sort_key(sort, narrowed=narrowed), SORTS[sort][3]
     order = (key.desc(), F("pk").desc()) if descending else (key.asc(), F("pk").asc())
     return list(entries.order_by(*order).values(*fields)[offset : offset + size])
+
+
+# What a card, a list row and a suggestion show. Loading only these columns skips decoding every
+# row's store payload, JSON metadata and its library's encrypted credentials: on a 10,000-game
+# library that was a third of the library page's server time (benchmarks/bench_pages.py).
+CARD_FIELDS = (
+    "library_id", "release_id", "game_playtime_minutes", "game_last_played_at",
+    "game_store_count", "status", "hidden", "added_at",
+    "release__game_id", "release__platform_id", "release__platform__code",
+    "release__game__title", "release__game__cover_url", "release__game__metacritic_score",
+    "release__game__release_date",
+    "release__platform__name",
+)  # fmt: skip
+
+
+def search_cards(
+    user, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> Page[LibraryGame]:
+    """search_games for the pages: the same filters, rating cap, one card per game and keyset
+    pages, as the entries themselves (loading only the columns a card shows) and with no total
+    count, which the library page does not show."""
+    filters = filters.validated()
+    entries = filter_entries(user, filters).only(*CARD_FIELDS)
+    return page_of_entries(entries, filters.sort, cursor, size, narrowed=bool(filters.q))
 
 
 def search_games(
