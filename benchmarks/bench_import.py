@@ -249,17 +249,19 @@ def _postgres_baseline(library, owned) -> None:
         )
         cursor.execute(
             "INSERT INTO games_release (platform_id, external_id, game_id, store_name, icon_url, "
-            "has_stats, raw, created_at) SELECT %s, external_id, game_id, '', icon, has_stats, "
-            "'{}'::jsonb, now() FROM owned_stage ON CONFLICT (platform_id, external_id) DO UPDATE "
+            "has_stats, raw, achievement_schema_pending, created_at) SELECT %s, external_id, "
+            "game_id, '', icon, has_stats, '{}'::jsonb, false, now() FROM owned_stage ON CONFLICT (platform_id, external_id) DO UPDATE "
             "SET icon_url = EXCLUDED.icon_url, has_stats = EXCLUDED.has_stats",
             [platform],
         )
         cursor.execute(
             "INSERT INTO libraries_librarygame (library_id, release_id, playtime_minutes, "
             "playtime_2weeks_minutes, last_played_at, status, hidden, added_at, updated_at, "
-            "notes, external_ids, user_edited_fields, achievements_pending) "
+            "notes, external_ids, user_edited_fields, achievements_pending, represents_game, "
+            "game_playtime_minutes, game_last_played_at, game_store_count) "
             "SELECT %s, r.id, s.playtime, s.two_weeks, s.last_played, 'backlog', false, now(), "
-            "now(), '', '{}'::jsonb, '[]'::jsonb, false FROM owned_stage s JOIN games_release r ON r.platform_id = %s "
+            "now(), '', '{}'::jsonb, '[]'::jsonb, false, true, s.playtime, s.last_played, 1 "
+            "FROM owned_stage s JOIN games_release r ON r.platform_id = %s "
             "AND r.external_id = s.external_id ON CONFLICT (library_id, release_id) DO UPDATE SET "
             "playtime_minutes = EXCLUDED.playtime_minutes, playtime_2weeks_minutes = "
             "EXCLUDED.playtime_2weeks_minutes, last_played_at = EXCLUDED.last_played_at, "
@@ -305,7 +307,8 @@ def _sqlite_baseline(library, owned) -> None:
         )
         cursor.executemany(
             "INSERT INTO games_release (platform_id, external_id, game_id, store_name, icon_url, "
-            "has_stats, raw, created_at) VALUES (%s, %s, %s, '', %s, %s, '{}', %s) "
+            "has_stats, raw, achievement_schema_pending, created_at) "
+            "VALUES (%s, %s, %s, '', %s, %s, '{}', 0, %s) "
             "ON CONFLICT (platform_id, external_id) DO UPDATE SET icon_url = excluded.icon_url, "
             "has_stats = excluded.has_stats",
             [(platform, row[0], known[row[0]], row[4], row[5], now) for row in rows],
@@ -317,8 +320,9 @@ def _sqlite_baseline(library, owned) -> None:
         cursor.executemany(
             "INSERT INTO libraries_librarygame (library_id, release_id, playtime_minutes, "
             "playtime_2weeks_minutes, last_played_at, status, hidden, added_at, updated_at, "
-            "notes, external_ids, user_edited_fields, achievements_pending) "
-            "VALUES (%s, %s, %s, %s, %s, 'backlog', 0, %s, %s, '', '{}', '[]', 0) "
+            "notes, external_ids, user_edited_fields, achievements_pending, represents_game, "
+            "game_playtime_minutes, game_last_played_at, game_store_count) "
+            "VALUES (%s, %s, %s, %s, %s, 'backlog', 0, %s, %s, '', '{}', '[]', 0, 1, %s, %s, 1) "
             "ON CONFLICT (library_id, "
             "release_id) DO UPDATE SET playtime_minutes = excluded.playtime_minutes, "
             "playtime_2weeks_minutes = excluded.playtime_2weeks_minutes, last_played_at = "
@@ -332,6 +336,8 @@ def _sqlite_baseline(library, owned) -> None:
                     connection.ops.adapt_datetimefield_value(row[8]),
                     now,
                     now,
+                    row[6],
+                    connection.ops.adapt_datetimefield_value(row[8]),
                 )
                 for row in rows
             ],

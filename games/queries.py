@@ -475,9 +475,11 @@ def most_played(user, limit: int = 10) -> list[LibraryGame]:
 def platforms_in_library(user) -> list[Platform]:
     """The stores the user's visible copies are on, for the platform filter: a GOG Galaxy
     library's Steam games are filtered as Steam."""
+    # One pass over the copies (IN a subquery), not an EXISTS per store: a store the user has
+    # no copy on made each EXISTS read every copy, a third of the library page's time.
     return list(
         Platform.objects.filter(
-            Exists(visible_entries(user).filter(release__platform_id=OuterRef("pk")))
+            pk__in=visible_entries(user).values("release__platform_id")
         ).order_by("sort_order", "name")
     )
 

@@ -203,7 +203,14 @@ def search_cards(
     pages, as the entries themselves (loading only the columns a card shows) and with no total
     count, which the library page does not show."""
     filters = filters.validated()
-    entries = filter_entries(user, filters).only(*CARD_FIELDS)
+    # Cards name the release's store, never the library: joining the library would load (and
+    # decrypt) its credentials for every row.
+    entries = (
+        filter_entries(user, filters)
+        .select_related(None)
+        .select_related("release__game", "release__platform")
+        .only(*CARD_FIELDS)
+    )
     return page_of_entries(entries, filters.sort, cursor, size, narrowed=bool(filters.q))
 
 
