@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from games.models import Curation, Game, Match, Release
 from games.queries import visible_entries, visible_games
@@ -38,9 +38,14 @@ def _owned_releases(user) -> QuerySet:
 
 def open_suggestions(user) -> QuerySet[Match]:
     """Suggestions whose two releases the user owns (and may see under their rating cap)."""
-    owned = _owned_releases(user)
+    # EXISTS per open suggestion (two index look-ups each) rather than IN over every copy the
+    # user owns: the sidebar counts these on every page, and a 50,000-copy household made the
+    # IN lists cost 80 ms there.
+    owned = visible_entries(user)
     return Match.objects.filter(
-        status=Match.Status.SUGGESTED, release_id__in=owned, matched_release_id__in=owned
+        Exists(owned.filter(release_id=OuterRef("release_id"))),
+        Exists(owned.filter(release_id=OuterRef("matched_release_id"))),
+        status=Match.Status.SUGGESTED,
     )
 
 
