@@ -32,11 +32,11 @@ def make_household():
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.utils import timezone
-    from games.services.rollups import refresh_game_rollups
 
     from benchmarks.titles import realistic_titles
     from games.models import Game, Release
     from games.services.matching import match_releases
+    from games.services.rollups import refresh_game_rollups
     from games.titles import normalize_title, sort_title
     from libraries.models import Library, LibraryGame
     from libraries.services import bulk
