@@ -13,10 +13,13 @@ import threading
 from celery import signals
 from celery.beat import EmbeddedService
 from celery.worker import WorkController
+from celery.worker import state as worker_state
 
 from gamedjinn.celery import app
 
 logger = logging.getLogger(__name__)
+
+_running: EmbeddedCelery | None = None
 
 
 class _ThreadWorker(WorkController):
@@ -27,11 +30,15 @@ class _ThreadWorker(WorkController):
 
 
 class EmbeddedCelery:
-    def __init__(self, *, concurrency: int = 2, beat: bool = True) -> None:
+    def __init__(
+        self, *, concurrency: int = 2, beat: bool = True, queues: list[str] | None = None
+    ) -> None:
+        self.concurrency = concurrency
         self.worker = _ThreadWorker(
             app=app,
             pool_cls="threads",
             concurrency=concurrency,
+            queues=queues,
             hostname="embedded@localhost",
             without_heartbeat=True,
             without_mingle=True,
@@ -46,12 +53,35 @@ class EmbeddedCelery:
         self._thread = threading.Thread(target=self.worker.start, name="celery-worker", daemon=True)
 
     def start(self) -> None:
+        global _running
+        _running = self
         self._thread.start()
         if self.beat is not None:
             self.beat.start()
         logger.info("Embedded Celery worker and beat started")
 
     def stop(self) -> None:
+        global _running
+        if _running is self:
+            _running = None
         if self.beat is not None:
             self.beat.stop()
         self.worker.stop(in_sighandler=False)
+
+    def has_free_slot(self) -> bool:
+        """Whether a task sent now would start at once (the worker polls the broker every second)."""
+        return len(worker_state.active_requests) < self.concurrency
+
+    def held_arguments(self, task_name: str) -> list[tuple]:
+        """The arguments of every TASK_NAME message this worker holds: waiting for a slot, for
+        its countdown, or running."""
+        return [
+            tuple(request.args)
+            for request in list(worker_state.requests.values())
+            if request.name == task_name
+        ]
+
+
+def running() -> EmbeddedCelery | None:
+    """The worker started in this process, if any (only `manage.py serve` in embedded mode)."""
+    return _running

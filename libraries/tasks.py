@@ -46,5 +46,7 @@ def enqueue_due_syncs() -> None:
 
 @shared_task(ignore_result=True)
 def resend_unsent_runs() -> None:
-    """Beat, every few seconds: send runs parked while Redis was unreachable."""
+    """Beat, every few seconds: send runs parked while Redis was unreachable, and (embedded)
+    runs whose message never reached the in-process worker."""
     recovery.resend_unsent_runs()
+    recovery.resend_lost_runs()

@@ -12,6 +12,9 @@ Three ways a run can be left behind, and who notices:
 * A message was lost for a queued or parked run: the same sweep sends it again, once the run has
   waited LOST_AFTER (a busy worker may leave a queued run waiting that long; resending sooner
   would fill the queue with duplicates).
+* In embedded mode the broker and the worker live in this process, so a lost message needs no
+  guess: ``resend_lost_runs`` (beat, every few seconds) sends again a run queued for
+  EMBEDDED_LOST_AFTER that the worker neither holds nor runs while it has a free slot.
 * Redis (broker, cache, rate-limit log) was unreachable when a run was requested or while it
   ran: the run is marked ``cache_unavailable``, and ``resend_unsent_runs`` (beat, every few
   seconds) sends it as soon as the broker takes messages again.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
@@ -33,12 +37,18 @@ from django.utils import timezone
 from libraries.models import SyncRun
 from libraries.services.sync import CACHE_UNAVAILABLE, enqueue_run
 
+if TYPE_CHECKING:
+    from gamedjinn.embedded import EmbeddedCelery
+
 logger = logging.getLogger(__name__)
 
 Status = SyncRun.Status
 
 # How long a queued run may wait for a worker before its message is presumed lost.
 LOST_AFTER = timedelta(minutes=15)
+# The embedded worker polls its in-memory broker every second: a run it has not taken this long
+# after being queued, with a slot free, is one whose message never arrived.
+EMBEDDED_LOST_AFTER = timedelta(seconds=20)
 
 
 def stale_window() -> timedelta:
@@ -100,6 +110,35 @@ def recover_stale_runs(
     for run_id in lost_or_due:
         enqueue_run(run_id)
     return len(lost_or_due)
+
+
+def resend_lost_runs(worker: EmbeddedCelery | None = None) -> int:
+    """Embedded mode: send again every queued run the in-process worker never received. Returns
+    how many runs were sent; nothing outside embedded mode, where the sweep above covers it."""
+    from gamedjinn import embedded  # Celery's worker modules: only where a worker runs
+
+    worker = worker or embedded.running()
+    if worker is None or not worker.has_free_slot():
+        return 0
+    from libraries.tasks import sync_library  # the tasks module imports this one
+
+    held = {args[0] for args in worker.held_arguments(sync_library.name) if args}
+    now = timezone.now()
+    lost = [
+        run_id
+        for run_id in SyncRun.objects.filter(
+            Q(retry_at__isnull=True) | Q(retry_at__lte=now),
+            status=Status.QUEUED,
+            created_at__lt=now - EMBEDDED_LOST_AFTER,
+        )
+        .exclude(error_code=CACHE_UNAVAILABLE)  # resend_unsent_runs sends those
+        .values_list("pk", flat=True)
+        if run_id not in held
+    ]
+    for run_id in lost:
+        logger.warning("Sync run %s never reached the embedded worker; sending it again", run_id)
+        enqueue_run(run_id)
+    return len(lost)
 
 
 def resend_unsent_runs() -> int:

@@ -28,6 +28,7 @@ from tests.browser.server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".test-data" / "browser"
+SERVER_LOG = ARTIFACTS / "server.log"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "browser-test-Passw0rd!"
 DESKTOP = {"width": 1280, "height": 800}
@@ -112,7 +113,7 @@ def server_url(
     for fake in store_fakes.values():
         environment |= {name: _environment_value(v) for name, v in fake.settings().items()}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with serving(url, port, environment, ARTIFACTS / "server.log"):
+    with serving(url, port, environment, SERVER_LOG):
         yield url
 
 
@@ -148,11 +149,26 @@ def auth_state(browser: Browser, server_url: str, tmp_path_factory: pytest.TempP
     return path
 
 
+SERVER_LOG_SHOWN = 20_000  # bytes of the server's log a failure report carries, the last ones
+
+
+@pytest.fixture(autouse=True)
+def _server_log_from_here(request: pytest.FixtureRequest, server_url: str) -> None:
+    request.node.server_log_offset = SERVER_LOG.stat().st_size
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+    offset = getattr(item, "server_log_offset", None)
+    if report.when == "call" and report.failed and offset is not None:
+        # CI keeps only what pytest prints: the server's side of a failure travels with it.
+        with SERVER_LOG.open("rb") as log:
+            log.seek(offset)
+            written = log.read()[-SERVER_LOG_SHOWN:].decode("utf-8", errors="replace")
+        report.sections.append(("server log during this test", written))
 
 
 def _open(browser: Browser, server_url: str, request: pytest.FixtureRequest, **options: Any):
