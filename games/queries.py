@@ -27,6 +27,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -34,10 +35,10 @@ from django.db.models.functions import Coalesce
 
 from gamedjinn.models import profile_for
 from games.genres import canonical_genre
-from games.models import Achievement, Game, UnlockedAchievement
+from games.models import Achievement, Game, Release, UnlockedAchievement
 from games.ratings import esrb_at_or_below
 from games.search import filter_games_by_title
-from libraries.models import LibraryGame
+from libraries.models import Library, LibraryGame
 from platforms.models import Platform
 
 PAGE_SIZE = 50
@@ -113,7 +114,11 @@ NEVER_NULL_SORTS = {"title", "playtime", "added"}
 
 def visible_entries(user) -> QuerySet[LibraryGame]:
     """The user's owned copies that they may see: their own libraries, present, within their cap."""
-    entries = LibraryGame.objects.filter(library__owner=user, removed_at=None)
+    # The user's libraries as a subquery, not a join: joined, SQLite walks every copy of a library
+    # from it, even inside an EXISTS that needs one game's copies (see _title_page).
+    entries = LibraryGame.objects.filter(
+        library_id__in=Library.objects.filter(owner=user).values("pk"), removed_at=None
+    )
     cap = profile_for(user).esrb_cap
     if cap:
         entries = entries.filter(release__game__esrb_rating__in=esrb_at_or_below(cap))
@@ -283,6 +288,8 @@ def page_of_entries(
     page's rows by id. Building no model objects saves ~0.1 ms a row besides.
     """
     size = max(1, min(size, MAX_PAGE_SIZE))
+    if sort == "title" and not narrowed:
+        return _title_page(entries, cursor, size, values=values)
     ordered = _ordered_page(entries, sort, cursor, size, narrowed=narrowed)
     if values is not None:
         ordered = ordered.values(*dict.fromkeys(("pk", *values, "sort_key")))
@@ -294,6 +301,32 @@ def page_of_entries(
         key = (last.sort_key, last.pk) if values is None else (last["sort_key"], last["pk"])
         next_cursor = _encode_cursor(*key)
     return Page(items=rows, next_cursor=next_cursor)
+
+
+def _title_page(
+    entries: QuerySet[LibraryGame], cursor: str, size: int, *, values: tuple[str, ...] | None
+) -> Page[Any]:
+    """A page of ENTRIES (one per game) in title order, found by walking the games' title index
+    and stopping at the page's last game that has an entry, then read by id: sorting every entry
+    by its game's title first read all of them (40 vs 2 ms for 30,000 games on SQLite). The
+    cursor holds the last game's title and id."""
+    entry = entries.filter(release__game_id=OuterRef("pk")).values("pk")[:1]
+    games = Game.objects.annotate(entry=Subquery(entry)).filter(entry__isnull=False)
+    if cursor:
+        title, game_pk = _decode_cursor(cursor)
+        games = games.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=game_pk))
+    ordered = games.order_by("sort_title", "pk").values_list("entry", "sort_title", "pk")
+    found = list(ordered[: size + 1])
+    more, found = len(found) > size, found[:size]
+    rows: QuerySet[Any] = entries.filter(pk__in=[pk for pk, _, _ in found]).annotate(
+        sort_key=F("release__game__sort_title")
+    )
+    if values is not None:
+        rows = rows.values(*dict.fromkeys(("pk", *values, "sort_key")))
+    by_pk = {row.pk if values is None else row["pk"]: row for row in rows}
+    # An entry that went away between the two reads is left out, not an error.
+    items = [by_pk[pk] for pk, _, _ in found if pk in by_pk]
+    return Page(items=items, next_cursor=_encode_cursor(*found[-1][1:]) if more else "")
 
 
 def _ordered_page(
@@ -475,13 +508,13 @@ def most_played(user, limit: int = 10) -> list[LibraryGame]:
 def platforms_in_library(user) -> list[Platform]:
     """The stores the user's visible copies are on, for the platform filter: a GOG Galaxy
     library's Steam games are filtered as Steam."""
-    # One pass over the copies (IN a subquery), not an EXISTS per store: a store the user has
-    # no copy on made each EXISTS read every copy, a third of the library page's time.
-    return list(
-        Platform.objects.filter(
-            pk__in=visible_entries(user).values("release__platform_id")
-        ).order_by("sort_order", "name")
-    )
+    # An EXISTS per store: SQLite walks that store's releases until one is the user's (a store
+    # the user owns is found at once), where reading the store of every copy cost 60 ms on a
+    # 50,000-copy household. PostgreSQL turns it into one hash join over the copies either way
+    # (about 35 ms there; a LIMIT 1 subquery made it seq-scan the releases once per store).
+    copies = visible_entries(user).filter(release_id=OuterRef("pk"))
+    releases = Release.objects.filter(Exists(copies), platform_id=OuterRef("pk"))
+    return list(Platform.objects.filter(Exists(releases)).order_by("sort_order", "name"))
 
 
 def genres_in_library(user) -> list[str]:
