@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from games.models import Game
+from games.models import Game, Release
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +33,24 @@ def filter_games_by_title(rows: QuerySet, query: str, *, game_path: str = "") ->
     query = " ".join(query.split())
     if not query:
         return rows
+    matches: QuerySet | RawSQL
     if connection.vendor == "sqlite" and len(query) >= MIN_TRIGRAM_LENGTH:
-        indexed_matches = RawSQL(
+        matches = RawSQL(
             "SELECT rowid FROM games_game_fts WHERE games_game_fts MATCH %s", (_fts_phrase(query),)
         )
-        return rows.filter(**{f"{game_path}id__in": indexed_matches})
-    if connection.vendor == "sqlite" and game_path:
+    elif connection.vendor == "sqlite" and game_path:
         # Too short for the trigram index. Scanning the games table is cheap (~1 ms at 10,000);
         # testing each row on the far side of a join is not (~20 ms), so match the games first.
-        scanned_matches = Game.objects.filter(title__icontains=query).values("id")
-        return rows.filter(**{f"{game_path}id__in": scanned_matches})
-    return rows.filter(**{f"{game_path}title__icontains": query})
+        matches = Game.objects.filter(title__icontains=query).values("id")
+    else:
+        return rows.filter(**{f"{game_path}title__icontains": query})
+    if game_path.endswith("release__game__"):
+        # Rows that hold a release (library entries) are found from the matching games' releases:
+        # given the games alone, SQLite walks every entry of the user's libraries to test its
+        # game (56 vs 6 ms on a 50,000-copy household).
+        releases = Release.objects.filter(game_id__in=matches).values("pk")
+        return rows.filter(**{f"{game_path.removesuffix('game__')}id__in": releases})
+    return rows.filter(**{f"{game_path}id__in": matches})
 
 
 def refresh_search_index() -> None:
