@@ -61,13 +61,13 @@ def _nav_section(request: HttpRequest) -> str:
     return ""
 
 
-def _open_suggestions(request: HttpRequest) -> int:
-    from games.services.review import open_suggestion_count
+def _open_suggestions(request: HttpRequest) -> str:
+    from games.services.review import open_suggestion_badge
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return 0
-    return open_suggestion_count(user)
+        return ""
+    return open_suggestion_badge(user)
 
 
 def app(request: HttpRequest) -> dict[str, Any]:
