@@ -10,8 +10,6 @@ Screenshots: every failing test leaves a full-page screenshot in .test-data/brow
 from __future__ import annotations
 
 import importlib
-import os
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -24,24 +22,17 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from platforms.contract import FakeStore
 from platforms.integrations.steam.fake_server import FakeSteam, SteamWorld, generate_world
 from platforms.registry import account_integrations
-from tests.browser.server import serving
+from tests.browser.server import DESKTOP, free_port, server_environment, serving, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".test-data" / "browser"
 SERVER_LOG = ARTIFACTS / "server.log"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "browser-test-Passw0rd!"
-DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 GAMES = 300
 
 expect.set_options(timeout=15_000)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -87,29 +78,25 @@ def server_url(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """Start `manage.py serve` on a free port and wait until /health answers."""
-    port = _free_port()
+    port = free_port()
     data_dir = tmp_path_factory.mktemp("gamedjinn-data")
     url = f"http://127.0.0.1:{port}"
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    } | {
-        "DATA_DIR": str(data_dir),
-        "PUBLIC_URL": url,
-        "WEB_PORT": str(port),
-        "ADMIN_USERNAME": ADMIN_USERNAME,
-        "ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "ADMIN_EMAIL": "admin@example.com",
-        "STEAM_API_URL": fake_steam.url,
-        "STEAM_STORE_URL": fake_steam.url,
-        "STEAM_API_KEY": "",
+    environment = server_environment(
+        url,
+        port,
+        data_dir,
+        ADMIN_USERNAME=ADMIN_USERNAME,
+        ADMIN_PASSWORD=ADMIN_PASSWORD,
+        ADMIN_EMAIL="admin@example.com",
+        STEAM_API_URL=fake_steam.url,
+        STEAM_STORE_URL=fake_steam.url,
+        STEAM_API_KEY="",
         # Fast enough for a test, slow enough to watch the bar move (about two seconds a phase).
-        "STEAM_STORE_RATE_LIMIT": "60/1",
-        "STEAM_API_RATE_LIMIT": "150/1",
-        "SYNC_SCHEDULER_INTERVAL_SECONDS": "3600",
-        "LOG_LEVEL": "info",
-    }
+        STEAM_STORE_RATE_LIMIT="60/1",
+        STEAM_API_RATE_LIMIT="150/1",
+        SYNC_SCHEDULER_INTERVAL_SECONDS="3600",
+        LOG_LEVEL="info",
+    )
     for fake in store_fakes.values():
         environment |= {name: _environment_value(v) for name, v in fake.settings().items()}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -136,16 +123,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def auth_state(browser: Browser, server_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Sign in once through the real login form; tests reuse the session cookie."""
-    context = browser.new_context(base_url=server_url, viewport=DESKTOP)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill(ADMIN_USERNAME)
-    page.get_by_label("Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{server_url}/")
     path = str(tmp_path_factory.mktemp("auth") / "state.json")
-    context.storage_state(path=path)
-    context.close()
+    with signed_in(browser, server_url, ADMIN_USERNAME, ADMIN_PASSWORD) as page:
+        page.context.storage_state(path=path)
     return path
 
 

@@ -9,24 +9,20 @@ process, which plays a model that calls search_games and answers from the tool's
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.server import serving
+from tests.browser.server import ROOT, free_port, server_environment, serving, signed_in
 from tests.fakes.ollama import FakeOllama, Reply, ToolCall, running_fake_ollama
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 USERNAME = "djinn-admin"
 PASSWORD = "assistant-Passw0rd!"
 SEED = """
@@ -68,32 +64,22 @@ def fake_ollama() -> Iterator[FakeOllama]:
         yield fake
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def assistant_server(
     fake_ollama: FakeOllama, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    } | {
-        "DATA_DIR": str(tmp_path_factory.mktemp("assistant-data")),
-        "PUBLIC_URL": url,
-        "WEB_PORT": str(port),
-        "ADMIN_USERNAME": USERNAME,
-        "ADMIN_PASSWORD": PASSWORD,
-        "ADMIN_EMAIL": "djinn@example.com",
-        "OLLAMA_URL": fake_ollama.url,
-        "OLLAMA_MODEL": "qwen3:8b",
-    }
+    environment = server_environment(
+        url,
+        port,
+        tmp_path_factory.mktemp("assistant-data"),
+        ADMIN_USERNAME=USERNAME,
+        ADMIN_PASSWORD=PASSWORD,
+        ADMIN_EMAIL="djinn@example.com",
+        OLLAMA_URL=fake_ollama.url,
+        OLLAMA_MODEL="qwen3:8b",
+    )
     log_path = tmp_path_factory.mktemp("assistant-log") / "server.log"
     with serving(url, port, environment, log_path, "--no-worker"):
         subprocess.run(
@@ -108,17 +94,8 @@ def assistant_server(
 
 @pytest.fixture
 def chat_page(browser: Browser, assistant_server: str) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=assistant_server, viewport={"width": 1280, "height": 800}
-    )
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill(USERNAME)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{assistant_server}/")
-    yield page
-    context.close()
+    with signed_in(browser, assistant_server, USERNAME, PASSWORD) as page:
+        yield page
 
 
 def open_panel(page: Page):

@@ -13,23 +13,19 @@ as a sync does after an import (match_releases on the new releases).
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.server import serving
+from tests.browser.server import ROOT, free_port, server_environment, serving, signed_in
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 USERNAME = "reviewer"
 PASSWORD = "review-Passw0rd!"
 MARK = "SEEDED:"
@@ -80,28 +76,18 @@ def done(**values):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def review_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    } | {
-        "DATA_DIR": str(tmp_path_factory.mktemp("review-data")),
-        "PUBLIC_URL": url,
-        "WEB_PORT": str(port),
-        "ADMIN_USERNAME": USERNAME,
-        "ADMIN_PASSWORD": PASSWORD,
-        "ADMIN_EMAIL": "reviewer@example.com",
-    }
+    environment = server_environment(
+        url,
+        port,
+        tmp_path_factory.mktemp("review-data"),
+        ADMIN_USERNAME=USERNAME,
+        ADMIN_PASSWORD=PASSWORD,
+        ADMIN_EMAIL="reviewer@example.com",
+    )
     log_path = tmp_path_factory.mktemp("review-log") / "server.log"
     with serving(url, port, environment, log_path, "--no-worker"):
         yield {"url": url, "environment": environment}
@@ -124,16 +110,8 @@ def seed(server: dict[str, Any], code: str) -> dict[str, Any]:
 
 @pytest.fixture
 def page(browser: Browser, review_server: dict[str, Any]) -> Iterator[Page]:
-    url = review_server["url"]
-    context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 800})
-    signed_in = context.new_page()
-    signed_in.goto("/accounts/login/")
-    signed_in.get_by_label("Username or email").fill(USERNAME)
-    signed_in.get_by_label("Password").fill(PASSWORD)
-    signed_in.get_by_role("button", name="Sign in").click()
-    expect(signed_in).to_have_url(f"{url}/")
-    yield signed_in
-    context.close()
+    with signed_in(browser, review_server["url"], USERNAME, PASSWORD) as signed:
+        yield signed
 
 
 def suggestion(page: Page, title: str):
