@@ -77,6 +77,13 @@ class MemoryWindowStore:
         self._paused_until: dict[str, float] = {}
 
     def try_acquire(self, key: str, limit: int, window: float, now: float) -> Decision:
+        return self._decide(key, limit, window, now, admit=True)
+
+    def peek(self, key: str, limit: int, window: float, now: float) -> float:
+        return self._decide(key, limit, window, now, admit=False).wait
+
+    def _decide(self, key: str, limit: int, window: float, now: float, *, admit: bool) -> Decision:
+        """try_acquire's answer; logs the admission only when ADMIT."""
         with self._lock:
             log = self._logs.setdefault(key, deque())
             # Threads read the clock before taking the lock, so a late reading can arrive first.
@@ -90,19 +97,10 @@ class MemoryWindowStore:
             while log and log[0] <= cutoff:
                 log.popleft()
             if len(log) < limit:
-                log.append(now)
-                return Decision(True, 0.0, now)
+                if admit:
+                    log.append(now)
+                return Decision(admit, 0.0, now)
             return Decision(False, log[0] + window - now, now)
-
-    def peek(self, key: str, limit: int, window: float, now: float) -> float:
-        with self._lock:
-            log = self._logs.get(key) or deque()
-            now = max(now, log[-1]) if log else now
-            paused_until = self._paused_until.get(key, -math.inf)
-            if paused_until > now:
-                return paused_until - now
-            live = [t for t in log if t > now - window]
-            return 0.0 if len(live) < limit else live[0] + window - now
 
     def pause(self, key: str, seconds: float, now: float) -> None:
         with self._lock:
@@ -111,6 +109,7 @@ class MemoryWindowStore:
                 self._paused_until[key] = until
 
 
+# Admits and logs one request as member ARGV[4], or, given no member, only answers (a peek).
 # Integer microseconds throughout: Lua numbers are doubles and Redis converts them to strings with
 # 14 significant digits, which would round epoch seconds to 0.1 ms and let a window overfill.
 _ACQUIRE_LUA = """
@@ -129,35 +128,15 @@ if paused > now then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - window))
 if redis.call('ZCARD', KEYS[1]) < limit then
+  if ARGV[4] == '' then
+    return {0, '0', string.format('%.0f', now)}
+  end
   redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[4])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
   return {1, '0', string.format('%.0f', now)}
 end
 local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
 return {0, string.format('%.0f', oldest + window - now), string.format('%.0f', now)}
-"""
-
-# try_acquire's answer without logging an admission (read-only).
-_PEEK_LUA = """
-local now
-if ARGV[3] == '' then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-else
-  now = tonumber(ARGV[3])
-end
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-if paused > now then
-  return string.format('%.0f', paused - now)
-end
-local floor = string.format('(%.0f', now - window)
-if redis.call('ZCOUNT', KEYS[1], floor, '+inf') < limit then
-  return '0'
-end
-local oldest = tonumber(redis.call('ZRANGEBYSCORE', KEYS[1], floor, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)[2])
-return string.format('%.0f', math.max(0, oldest + window - now))
 """
 
 _PAUSE_LUA = """
@@ -194,7 +173,6 @@ class RedisWindowStore:
         self._server_time = server_time
         self._acquire = client.register_script(_ACQUIRE_LUA)
         self._pause = client.register_script(_PAUSE_LUA)
-        self._peek = client.register_script(_PEEK_LUA)
 
     def _now_arg(self, now: float) -> str:
         return "" if self._server_time else str(round(now * 1_000_000))
@@ -209,9 +187,9 @@ class RedisWindowStore:
 
     def peek(self, key: str, limit: int, window: float, now: float) -> float:
         full_key = self._prefix + key
-        wait_us = self._peek(
+        _, wait_us, _ = self._acquire(
             keys=[full_key, full_key + ":paused"],
-            args=[limit, round(window * 1_000_000), self._now_arg(now)],
+            args=[limit, round(window * 1_000_000), self._now_arg(now), ""],
         )
         return int(wait_us) / 1_000_000
 
