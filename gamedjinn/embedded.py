@@ -11,6 +11,8 @@ import logging
 import threading
 
 from celery import signals
+from celery._state import _set_task_join_will_block
+from celery.app.trace import reset_worker_optimizations
 from celery.beat import EmbeddedService
 from celery.worker import WorkController
 from celery.worker import state as worker_state
@@ -20,12 +22,18 @@ from gamedjinn.celery import app
 logger = logging.getLogger(__name__)
 
 _running: EmbeddedCelery | None = None
+STARTUP_TIMEOUT = 30  # seconds; the worker is consuming within one here
 
 
 class _ThreadWorker(WorkController):
     """A worker without the process-level parts of `celery worker` (signal handlers, banner)."""
 
+    def __init__(self, **options) -> None:
+        self.consuming = threading.Event()
+        super().__init__(**options)
+
     def on_consumer_ready(self, consumer) -> None:
+        self.consuming.set()
         signals.worker_ready.send(sender=consumer)
 
 
@@ -66,7 +74,15 @@ class EmbeddedCelery:
             _running = None
         if self.beat is not None:
             self.beat.stop()
+        # Stopped while still starting, the worker would finish starting afterwards.
+        self.worker.consuming.wait(timeout=STARTUP_TIMEOUT)
         self.worker.stop(in_sighandler=False)
+        self._thread.join(timeout=STARTUP_TIMEOUT)
+        # A worker marks the whole process as "inside a task" (result.get() then refuses to
+        # block) and patches the task tracer; a stopped one leaves the process as it found it,
+        # as celery.contrib.testing's worker does.
+        _set_task_join_will_block(False)
+        reset_worker_optimizations(app)
 
     def has_free_slot(self) -> bool:
         """Whether a task sent now would start at once (the worker polls the broker every second)."""

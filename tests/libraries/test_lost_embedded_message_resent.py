@@ -71,3 +71,14 @@ def test_it_does_nothing_without_an_embedded_worker(library, published):
     _queued_unsent(library, age=timedelta(minutes=5))
     assert resend_lost_runs() == 0
     assert published == []
+
+
+def test_a_stopped_worker_leaves_the_process_as_it_found_it():
+    from celery._state import task_join_will_block
+
+    started = EmbeddedCelery(beat=False, queues=[celery_app.conf.task_default_queue])
+    started.start()
+    started.stop()
+    # Otherwise every later result.get() in this process refuses: "within a task".
+    assert not task_join_will_block()
+    assert not celery_app.use_fast_trace_task
