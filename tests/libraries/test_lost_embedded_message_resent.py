@@ -67,6 +67,20 @@ def test_it_leaves_runs_the_worker_may_still_take(library, worker, published):
     assert published == []
 
 
+def test_it_leaves_a_run_whose_message_the_worker_holds(library, worker, published):
+    from libraries.tasks import sync_library
+
+    held = _queued_unsent(library, age=EMBEDDED_LOST_AFTER + timedelta(seconds=5))
+    sync_library.apply_async((held.pk,), countdown=600)  # received, waiting for its countdown
+    deadline = time.monotonic() + 30
+    while (held.pk,) not in worker.held_arguments(sync_library.name):
+        assert time.monotonic() < deadline, "the worker never received the message"
+        time.sleep(0.05)  # polling the worker's books, not standing in for work
+
+    assert resend_lost_runs(worker) == 0
+    assert [p.args for p in published] == [[held.pk]]  # only the message sent above
+
+
 def test_it_does_nothing_without_an_embedded_worker(library, published):
     _queued_unsent(library, age=timedelta(minutes=5))
     assert resend_lost_runs() == 0
